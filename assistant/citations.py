@@ -1,0 +1,179 @@
+"""The citation check: every answer sentence must be supported by the passages it cites.
+
+A sentence is supported by a passage when (1) every number and every name in the sentence
+appears in the passage, and (2) enough of its content words appear in one stretch of the
+passage (lexical recall), or the sentence is close in meaning to a passage sentence
+(MiniLM cosine) with some lexical overlap. Unsupported markers are removed or re-pointed at
+a passage that does support the sentence; sentences no passage supports are dropped.
+Thresholds are calibrated by benchmarks/calibrate_check.py (see its docstring).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assistant.text import (
+    MARKER_RE,
+    content_words,
+    markers,
+    names,
+    numbers,
+    sentences,
+    split_sentences,
+    strip_markers,
+)
+from index.embeddings import Embedder
+from index.retrieval import Hit
+
+LEXICAL_MIN = 0.75  # content-word recall that supports a sentence on its own
+LEXICAL_WITH_DENSE = 0.5  # lower recall accepted when the meaning is close ...
+DENSE_MIN = 0.72  # ... by at least this cosine to one passage sentence
+_REFUSAL_HINTS = re.compile(
+    r"\b(do(es)? not (say|mention|contain|provide|specify)|no information|not (mentioned|"
+    r"specified|stated|provided)|cannot (answer|determine)|insufficient information|"
+    r"unable to (answer|determine))\b",
+    re.I,
+)
+
+
+@dataclass
+class Support:
+    ok: bool
+    lexical: float
+    dense: float
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    text: str
+    kept: list[tuple[str, list[int]]]
+    dropped: list[str] = field(default_factory=list)
+    repaired: list[dict[str, Any]] = field(default_factory=list)
+    refused: bool = False
+
+    @property
+    def used_passages(self) -> list[int]:
+        seen: list[int] = []
+        for _, ns in self.kept:
+            for n in ns:
+                if n not in seen:
+                    seen.append(n)
+        return seen
+
+
+class CitationChecker:
+    """Checks answers against numbered passages (1-based, as shown to the LLM)."""
+
+    def __init__(self, embedder: Embedder | None) -> None:
+        self.embedder = embedder
+
+    def support(self, claim: str, passage_text: str) -> Support:
+        """Does passage_text support claim? Numbers and names must match; then overlap."""
+        c_words = content_words(claim)
+        p_words = content_words(passage_text)
+        missing = sorted(numbers(claim) - numbers(passage_text))
+        missing += sorted(n for n in names(claim) if n not in p_words)
+        if not c_words:
+            return Support(ok=False, lexical=0.0, dense=0.0, missing=missing)
+        lexical = self._best_window_recall(c_words, passage_text)
+        if missing:
+            return Support(ok=False, lexical=lexical, dense=0.0, missing=missing)
+        if lexical >= LEXICAL_MIN:
+            return Support(ok=True, lexical=lexical, dense=1.0)
+        dense = self._dense(claim, passage_text) if lexical >= LEXICAL_WITH_DENSE else 0.0
+        return Support(ok=dense >= DENSE_MIN, lexical=lexical, dense=dense)
+
+    @staticmethod
+    def _best_window_recall(c_words: set[str], passage_text: str) -> float:
+        # Recall within a window of up to three adjacent sentences, so a claim stitched from
+        # words scattered over the whole passage does not pass.
+        sents = [content_words(s) for s in sentences(passage_text)] or [set()]
+        best = 0.0
+        for i in range(len(sents)):
+            window = set().union(*sents[i : i + 3])
+            best = max(best, len(c_words & window) / len(c_words))
+        return best
+
+    def _dense(self, claim: str, passage_text: str) -> float:
+        if self.embedder is None:
+            return 0.0
+        sents = sentences(passage_text)
+        if not sents:
+            return 0.0
+        vecs = self.embedder.embed([claim, *sents])
+        return float(np.max(vecs[1:] @ vecs[0]))
+
+    def check(self, answer: str, passages: list[Hit]) -> CheckResult:
+        """Keep supported sentences (re-citing where needed); drop the rest."""
+        if is_refusal(answer):
+            return CheckResult(text="", kept=[], refused=True)
+        kept: list[tuple[str, list[int]]] = []
+        dropped: list[str] = []
+        repaired: list[dict[str, Any]] = []
+        pending_bare: list[str] = []  # "Yes." and the like: kept only beside a supported claim
+        for sent in _answer_sentences(answer):
+            claim = strip_markers(sent)
+            if not claim:
+                continue
+            cited = [n for n in dict.fromkeys(markers(sent))]
+            if len(content_words(claim)) < 2 and not numbers(claim):
+                pending_bare.append(claim)
+                continue
+            valid = [n for n in cited if 1 <= n <= len(passages)]
+            good = [n for n in valid if self.support(claim, passages[n - 1].chunk.text).ok]
+            if good:
+                if good != cited:
+                    repaired.append({"sentence": claim, "from": cited, "to": good})
+                kept.append((claim, good))
+                continue
+            alt = self._find_support(claim, passages, exclude=set(valid))
+            if alt is not None:
+                repaired.append({"sentence": claim, "from": cited, "to": [alt]})
+                kept.append((claim, [alt]))
+            else:
+                dropped.append(claim)
+        if kept and pending_bare:
+            kept.insert(0, (pending_bare[0], list(kept[0][1])))
+        elif pending_bare:
+            dropped.extend(pending_bare)
+        text = " ".join(f"{_with_markers(c, ns)}" for c, ns in kept)
+        return CheckResult(text=text, kept=kept, dropped=dropped, repaired=repaired)
+
+    def _find_support(self, claim: str, passages: list[Hit], exclude: set[int]) -> int | None:
+        best: tuple[float, int] | None = None
+        for n, hit in enumerate(passages, 1):
+            if n in exclude:
+                continue
+            s = self.support(claim, hit.chunk.text)
+            if s.ok and (best is None or s.lexical + s.dense > best[0]):
+                best = (s.lexical + s.dense, n)
+        return best[1] if best else None
+
+
+def _answer_sentences(answer: str) -> list[str]:
+    # Markers sit after the full stop ("... 84 drones. [2]"); glue them to their sentence.
+    text = re.sub(r"([.!?])\s*((?:\[\d+(?:\s*,\s*\d+)*\]\s*)+)", r" \2\1 ", answer.strip())
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def _with_markers(claim: str, ns: list[int]) -> str:
+    marks = "".join(f"[{n}]" for n in ns)
+    body = claim.rstrip()
+    end = ""
+    if body and body[-1] in ".!?":
+        body, end = body[:-1], body[-1]
+    return f"{body} {marks}{end or '.'}"
+
+
+def is_refusal(answer: str) -> bool:
+    from assistant.answer import REFUSAL
+
+    stripped = MARKER_RE.sub("", answer).strip()
+    if not stripped or stripped.startswith(REFUSAL.rstrip(".")):
+        return True
+    return bool(_REFUSAL_HINTS.search(stripped)) and len(stripped) < 160

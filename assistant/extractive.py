@@ -1,0 +1,149 @@
+"""Extractive answering: rank the sentences of the retrieved passages against the question.
+
+Used as the `extractive` backend, as the candidate list the local model chooses from, and as
+the fallback whenever the citation check leaves nothing of a generated answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.text import NUM_RE, content_words, names, numbers, split_sentences, stem, words
+from index.embeddings import Embedder
+from index.retrieval import Hit
+
+# Question words that tell what kind of answer is wanted.
+_NUMERIC_Q = re.compile(r"\bhow (many|much|long|old|far|large|big|often)\b|\bwhat (percent|percentage|number|share|amount)\b", re.I)  # fmt: skip
+_WHO_Q = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (person|individual|official|company|organi[sz]ation|country|leader|minister|spokes\w*)\b", re.I)  # fmt: skip
+_WHEN_Q = re.compile(r"^\s*when\b|\bwhat (day|date|year|month|time)\b|\bon which day\b", re.I)
+_WHERE_Q = re.compile(r"^\s*where\b|\bwhich (city|village|region|river|town|place|airport)\b", re.I)
+_TIME_WORDS = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|\d{4}|yesterday|today|week|month|year)\b", re.I)  # fmt: skip
+# Words too common in questions to show the question is on topic.
+_GENERIC = {stem(w) for w in "happen happened event events say said state stated claim claims according".split()}  # fmt: skip
+
+
+@dataclass
+class Candidate:
+    """One source sentence that may answer the question."""
+
+    passage: int  # 1-based passage number
+    text: str
+    start: int  # offsets in the passage text
+    end: int
+    score: float
+    lexical: float
+    dense: float
+    type_match: float
+
+
+def answer_type(question: str) -> str:
+    if _NUMERIC_Q.search(question):
+        return "number"
+    if _WHEN_Q.search(question):
+        return "time"
+    if _WHO_Q.search(question):
+        return "person"
+    if _WHERE_Q.search(question):
+        return "place"
+    return "other"
+
+
+def _type_match(kind: str, sentence: str, question: str) -> float:
+    if kind == "number":
+        fresh = numbers(sentence) - numbers(question)
+        return 1.0 if fresh else 0.0
+    if kind == "time":
+        return 1.0 if _TIME_WORDS.search(sentence) else 0.0
+    if kind in ("person", "place"):
+        fresh = names(sentence) - names(question) - content_words(question)
+        return 1.0 if fresh else 0.0
+    return 0.5
+
+
+def _idf(sents: list[set[str]]) -> dict[str, float]:
+    n = len(sents)
+    df: dict[str, int] = {}
+    for s in sents:
+        for w in s:
+            df[w] = df.get(w, 0) + 1
+    return {w: math.log(1 + (n + 1) / (d + 0.5)) for w, d in df.items()}
+
+
+def rank_sentences(
+    question: str, passages: list[Hit], embedder: Embedder | None, limit: int = 8
+) -> list[Candidate]:
+    """Sentences of the passages, best first, with the parts of their score."""
+    pieces: list[tuple[int, int, int, str]] = []
+    for n, hit in enumerate(passages, 1):
+        for a, b in split_sentences(hit.chunk.text):
+            text = hit.chunk.text[a:b]
+            if len(words(text)) >= 4:
+                pieces.append((n, a, b, text))
+    if not pieces:
+        return []
+    qwords = content_words(question) - _GENERIC
+    sent_words = [content_words(p[3]) for p in pieces]
+    idf = _idf(sent_words)
+    default_idf = max(idf.values(), default=1.0)
+    q_weight = sum(idf.get(w, default_idf) for w in qwords) or 1.0
+    lexical = np.array(
+        [sum(idf.get(w, default_idf) for w in qwords & sw) / q_weight for sw in sent_words]
+    )
+    if embedder is not None:
+        vecs = embedder.embed([question] + [p[3] for p in pieces])
+        dense = np.asarray(vecs[1:] @ vecs[0], dtype=np.float64)
+    else:
+        dense = np.zeros(len(pieces))
+    kind = answer_type(question)
+    type_m = np.array([_type_match(kind, p[3], question) for p in pieces])
+    # A passage retrieved higher is a little more likely to hold the answer.
+    rank_prior = np.array([1.0 / (1 + 0.15 * (p[0] - 1)) for p in pieces])
+    # Copying the question back is no answer: penalise sentences that add nothing new.
+    novelty = np.array(
+        [1.0 if (sw - qwords) or NUM_RE.search(p[3]) else 0.5 for sw, p in zip(sent_words, pieces, strict=True)]
+    )
+    score = (0.5 * lexical + 0.35 * dense + 0.1 * type_m + 0.05 * rank_prior) * novelty
+    order = np.argsort(-score)[:limit]
+    return [
+        Candidate(
+            passage=pieces[i][0],
+            text=pieces[i][3],
+            start=pieces[i][1],
+            end=pieces[i][2],
+            score=float(score[i]),
+            lexical=float(lexical[i]),
+            dense=float(dense[i]),
+            type_match=float(type_m[i]),
+        )
+        for i in order
+    ]
+
+
+def question_coverage(question: str, passages: list[Hit]) -> tuple[float, set[str]]:
+    """Share of the question's content words found in the passages, and the names missing."""
+    qwords = content_words(question) - _GENERIC
+    if not qwords:
+        return 1.0, set()
+    found: set[str] = set()
+    for hit in passages:
+        found |= content_words(f"{hit.chunk.title} {hit.chunk.source} {hit.chunk.text}")
+    missing_names = {n for n in names(question) if n not in found}
+    return len(qwords & found) / len(qwords), missing_names
+
+
+def compose(candidates: list[Candidate], max_sentences: int = 2) -> list[Candidate]:
+    """The sentences to answer with: the best, plus a close runner-up from the same passage."""
+    if not candidates:
+        return []
+    best = candidates[0]
+    chosen = [best]
+    for cand in candidates[1:]:
+        if len(chosen) >= max_sentences:
+            break
+        if cand.passage == best.passage and cand.score >= 0.9 * best.score:
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: (c.passage, c.start))

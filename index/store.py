@@ -1,0 +1,229 @@
+"""The Chroma collection of chunks (embedded or client/server) and the manifest of indexed articles."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.chunking import Chunk
+from index.errors import AssistantError
+
+MANIFEST_VERSION = 1
+# Chroma rejects batches larger than its max_batch_size (5461 on SQLite builds).
+BATCH = 2000
+
+
+def collection_name(embedding_model: str) -> str:
+    slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", embedding_model).strip("-").lower()
+    return f"chunks-{slug}"[:60]
+
+
+def _json_safe(meta: dict[str, Any]) -> dict[str, Any]:
+    # Chroma metadata values must be str/int/float/bool, never None.
+    return {k: ("" if v is None else v) for k, v in meta.items()}
+
+
+class Manifest:
+    """What is indexed: one entry per article, written atomically after every change."""
+
+    def __init__(self, path: Path, embedding_model: str) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.documents: dict[str, dict[str, Any]] = {}
+        self.embedding_model = embedding_model
+        if path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                raise AssistantError(
+                    f"The manifest {path} is unreadable; run `assistant reset` to rebuild the index."
+                ) from None
+            built_with = data.get("embedding_model", embedding_model)
+            if built_with != embedding_model:
+                raise AssistantError(
+                    f"The index in {path.parent} was built with embeddings '{built_with}', not "
+                    f"'{embedding_model}'; set ASSISTANT_EMBEDDING back, use another "
+                    "ASSISTANT_HOME, or run `assistant reset` and re-ingest."
+                )
+            self.documents = data.get("documents", {})
+
+    def save(self) -> None:
+        with self.lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+            payload = {
+                "version": MANIFEST_VERSION,
+                "embedding_model": self.embedding_model,
+                "updated_at": time.time(),
+                "documents": self.documents,
+            }
+            tmp.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+
+    def by_hash(self, content_hash: str) -> str | None:
+        for doc_id, entry in self.documents.items():
+            if entry.get("content_hash") == content_hash:
+                return doc_id
+        return None
+
+    def find(self, ref: str) -> str | None:
+        """A doc_id from an id, a path, a URL, or a unique title."""
+        if ref in self.documents:
+            return ref
+        resolved = str(Path(ref).resolve()) if not ref.startswith(("http://", "https://")) else ref
+        for doc_id, e in self.documents.items():
+            if ref in (e.get("key"), e.get("url")) or resolved == e.get("path"):
+                return doc_id
+        titled = [d for d, e in self.documents.items() if e.get("title") == ref]
+        return titled[0] if len(titled) == 1 else None
+
+    @property
+    def n_chunks(self) -> int:
+        return sum(int(e.get("n_chunks", 0)) for e in self.documents.values())
+
+
+class ChunkStore:
+    """A Chroma collection holding chunk texts, metadata and our own embeddings.
+
+    Chroma never computes embeddings here (its default would download an ONNX model).
+    """
+
+    def __init__(
+        self,
+        embedding_model: str,
+        dimension: int,
+        persist_dir: Path | None = None,
+        host: str | None = None,
+        port: int = 8000,
+    ) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+        self.where = f"{host}:{port}" if host else str(persist_dir)
+        try:
+            if host:
+                self.client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+                self.client.heartbeat()
+            else:
+                assert persist_dir is not None
+                persist_dir.mkdir(parents=True, exist_ok=True)
+                self.client = chromadb.PersistentClient(
+                    path=str(persist_dir), settings=chroma_settings
+                )
+        except AssistantError:
+            raise
+        except Exception as err:
+            if host:
+                raise AssistantError(
+                    f"Cannot reach the Chroma server at {host}:{port} ({type(err).__name__}); "
+                    "start it with `chroma run --path DIR --port N` or fix "
+                    "ASSISTANT_CHROMA_HOST/ASSISTANT_CHROMA_PORT."
+                ) from None
+            raise AssistantError(
+                f"Cannot open the Chroma store in {persist_dir} ({err}); check that the "
+                "directory is writable or set ASSISTANT_HOME."
+            ) from None
+        self.embedding_model = embedding_model
+        self.dimension = dimension
+        self.collection = self.client.get_or_create_collection(
+            name=collection_name(embedding_model),
+            embedding_function=None,
+            metadata={
+                "hnsw:space": "cosine",
+                "embedding_model": embedding_model,
+                "dimension": dimension,
+            },
+        )
+        built = (self.collection.metadata or {}).get("dimension")
+        if built is not None and int(built) != dimension:
+            raise AssistantError(
+                f"Chroma collection '{self.collection.name}' holds {built}-d vectors but the "
+                f"embedding model gives {dimension}-d; run `assistant reset` and re-ingest."
+            )
+
+    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        for i in range(0, len(chunks), BATCH):
+            part = chunks[i : i + BATCH]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                documents=[c.text for c in part],
+                embeddings=embeddings[i : i + BATCH].astype(np.float32).tolist(),
+                metadatas=[_json_safe(dict(c.metadata, start=c.start, end=c.end)) for c in part],
+            )
+
+    def delete(self, chunk_ids: Iterable[str]) -> None:
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), BATCH):
+            self.collection.delete(ids=ids[i : i + BATCH])
+
+    def delete_doc(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def all(self) -> tuple[list[Chunk], np.ndarray]:
+        """Every chunk with its embedding, in a stable order."""
+        chunks: list[Chunk] = []
+        vectors: list[np.ndarray] = []
+        total = self.count()
+        for offset in range(0, total, BATCH):
+            got = self.collection.get(
+                include=["documents", "metadatas", "embeddings"], limit=BATCH, offset=offset
+            )
+            embs = got["embeddings"]
+            for cid, text, meta, emb in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], embs, strict=False
+            ):
+                meta = dict(meta or {})
+                chunks.append(
+                    Chunk(
+                        id=cid,
+                        doc_id=str(meta.get("doc_id", cid.split(":")[0])),
+                        text=text or "",
+                        start=int(meta.pop("start", 0)),
+                        end=int(meta.pop("end", 0)),
+                        metadata=meta,
+                    )
+                )
+                vectors.append(np.asarray(emb, dtype=np.float32))
+        order = sorted(range(len(chunks)), key=lambda i: _chunk_sort_key(chunks[i].id))
+        chunks = [chunks[i] for i in order]
+        matrix = (
+            np.stack([vectors[i] for i in order])
+            if vectors
+            else np.zeros((0, self.dimension), dtype=np.float32)
+        )
+        return chunks, matrix
+
+    def query(
+        self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunk ids by cosine similarity, through Chroma's own index."""
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[embedding.astype(np.float32).tolist()],
+            n_results=n,
+            where=where or None,
+            include=["distances"],
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=False)]
+
+    def reset(self) -> None:
+        self.client.delete_collection(self.collection.name)
+
+
+def _chunk_sort_key(chunk_id: str) -> tuple[str, int]:
+    doc, _, n = chunk_id.rpartition(":")
+    return (doc, int(n) if n.isdigit() else 0)
