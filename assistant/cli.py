@@ -1,0 +1,200 @@
+"""The `assistant` command: each subcommand calls one public function; its docstring is its help."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from assistant.answer import Answer
+from assistant.settings import Settings
+from index.errors import AssistantError
+
+
+def _assistant() -> Any:
+    from assistant.core import Assistant
+
+    return Assistant(Settings())
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from index.retrieval import Filters
+
+    f = Filters(
+        sources=list(getattr(args, "source", None) or []),
+        date_from=getattr(args, "date_from", None),
+        date_to=getattr(args, "date_to", None),
+    )
+    return None if f.is_empty() else f
+
+
+def print_answer(ans: Answer) -> None:
+    print(ans.answer)
+    for c in ans.citations:
+        where = c.url or c.path or ""
+        date = f", {c.published_at[:10]}" if c.published_at else ""
+        src = f" ({c.source}{date})" if c.source else (f" ({date[2:]})" if date else "")
+        print(f"  [{c.n}] {c.title}{src} {where} chars {c.start}-{c.end}")
+    if ans.dropped_sentences:
+        print(f"  (check dropped {len(ans.dropped_sentences)} unsupported sentence(s))")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Index files, folders (recursive), JSON/JSONL article records and http(s) URLs.
+
+    Re-ingesting skips unchanged articles, replaces changed ones and removes articles
+    deleted from a re-ingested folder.
+    """
+    report = _assistant().ingest(args.targets)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        for item in report.items:
+            if item.status == "rejected":
+                print(f"rejected: {item.key}: {item.reason}", file=sys.stderr)
+        print(report.summary())
+    return 1 if report.items and all(i.status == "rejected" for i in report.items) else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question with citations (--json prints the DESIGN.md object)."""
+    assistant = _assistant()
+    if args.json:
+        print(json.dumps(assistant.ask(args.question, filters=_filters(args)).to_dict(), indent=2))
+        return 0
+    final = None
+    for item in assistant.stream(args.question, filters=_filters(args)):
+        if isinstance(item, Answer):
+            final = item
+    assert final is not None
+    print_answer(final)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Multi-turn chat in the terminal; follow-up questions use the conversation."""
+    assistant = _assistant()
+    history: list[dict[str, str]] = []
+    print("Ask about the articles (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            message = input("> ").strip()
+        except EOFError:
+            break
+        if not message:
+            break
+        try:
+            ans = assistant.chat(message, history)
+        except AssistantError as err:
+            print(f"error: {err}")
+            continue
+        print_answer(ans)
+        history += [
+            {"role": "user", "content": message},
+            {"role": "assistant", "content": ans.answer},
+        ]
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Serve the Gradio chat page (127.0.0.1 by default)."""
+    from ui.app import launch
+
+    launch(host=args.host, port=args.port, auth=args.auth)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the assistant against a question set (JSONL/CSV or MultiHop-RAG JSON)."""
+    from assistant.evaluation import cli_eval
+
+    return int(cli_eval(args))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """What is indexed and which models are in use."""
+    assistant = _assistant()
+    info = assistant.status()
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    for k, v in info.items():
+        print(f"{k}: {v}")
+    for d in assistant.documents():
+        print(f"  {d['doc_id']}  {d.get('n_chunks', 0):>3} chunks  {d.get('title', '')[:70]}")
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Remove one article (doc id, path, URL or exact title) and all its chunks."""
+    out = _assistant().forget(args.doc)
+    print(f"forgot {out['doc_id']} ({out['title']}), {out['chunks']} chunks removed")
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    """Delete the whole index under ASSISTANT_HOME."""
+    if not args.yes and sys.stdin.isatty():
+        if input("Delete the whole index? [y/N] ").strip().lower() != "y":
+            return 1
+    _assistant().reset()
+    print("index deleted")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Answers questions about news articles, citing the passages it used.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        doc = (fn.__doc__ or "").strip()
+        p = sub.add_parser(name, help=doc.splitlines()[0], description=doc)
+        p.set_defaults(fn=fn)
+        return p
+
+    p = add("ingest", cmd_ingest)
+    p.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
+    p.add_argument("--json", action="store_true")
+    p = add("ask", cmd_ask)
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--source", action="append", help="only this source (repeatable)")
+    p.add_argument("--date-from", help="only articles published on or after (YYYY-MM-DD)")
+    p.add_argument("--date-to", help="only articles published on or before (YYYY-MM-DD)")
+    add("chat", cmd_chat)
+    p = add("ui", cmd_ui)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--auth", help="user:password, or a file of user:password lines")
+    p = add("eval", cmd_eval)
+    from assistant.evaluation import add_eval_arguments
+
+    add_eval_arguments(p)
+    p = add("status", cmd_status)
+    p.add_argument("--json", action="store_true")
+    p = add("forget", cmd_forget)
+    p.add_argument("doc")
+    p = add("reset", cmd_reset)
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except AssistantError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

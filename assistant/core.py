@@ -1,0 +1,315 @@
+"""The Assistant: ingest articles, retrieve passages, answer with checked citations."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from assistant.answer import REFUSAL, Answer, Citation
+from assistant.backends import Backend, ExtractiveBackend, make_backend
+from assistant.chat import condense
+from assistant.citations import CitationChecker
+from assistant.engine import should_refuse
+from assistant.extractive import rank_sentences
+from assistant.settings import Settings
+from index.embeddings import Embedder, OpenAIEmbedder, bundled_embedder
+from index.errors import AssistantError
+from index.ingest import IngestReport, forget
+from index.ingest import ingest as run_ingest
+from index.retrieval import Filters, Hit, HybridIndex
+from index.store import ChunkStore, Manifest
+
+
+def _tqdm_progress(desc: str) -> Any:
+    from tqdm import tqdm
+
+    bar: dict[str, Any] = {}
+
+    def update(done: int, total: int, what: str) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr)
+        b = bar["bar"]
+        b.update(done - b.n)
+        if done >= total:
+            b.close()
+
+    return update
+
+
+class Assistant:
+    """Question answering over the indexed news articles.
+
+    >>> a = Assistant()                       # settings from ASSISTANT_* variables
+    >>> a.ingest(["articles/"])               # files, folders, JSON/JSONL records, URLs
+    >>> ans = a.ask("How many drones ...?")    # Answer with [n] markers and citations
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._lock = threading.RLock()
+        self._embedder: Embedder | None = None
+        self._store: ChunkStore | None = None
+        self._manifest: Manifest | None = None
+        self._index: HybridIndex | None = None
+        self._index_stamp: tuple[float, int] | None = None
+        self._backend: Backend | None = None
+        self._checker: CitationChecker | None = None
+
+    # -- parts, opened on first use ------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            s = self.settings
+            if s.embedding == "openai":
+                self._embedder = OpenAIEmbedder(
+                    s.openai_embedding_model, s.resolved_openai_key(), s.resolved_base_url()
+                )
+            else:
+                self._embedder = bundled_embedder()
+        return self._embedder
+
+    @property
+    def embedding_name(self) -> str:
+        s = self.settings
+        return f"openai-{s.openai_embedding_model}" if s.embedding == "openai" else "all-MiniLM-L6-v2"
+
+    @property
+    def manifest(self) -> Manifest:
+        if self._manifest is None:
+            self._manifest = Manifest(self.settings.manifest_path, self.embedding_name)
+        return self._manifest
+
+    @property
+    def store(self) -> ChunkStore:
+        if self._store is None:
+            s = self.settings
+            self.manifest  # noqa: B018  (a mismatched model fails here, before Chroma opens)
+            dim = 384 if s.embedding == "local" else self.embedder.dimension
+            self._store = ChunkStore(
+                self.embedding_name, dim, s.chroma_dir, s.chroma_host, s.chroma_port
+            )
+        return self._store
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            self._backend = make_backend(self.settings)
+        return self._backend
+
+    @property
+    def checker(self) -> CitationChecker:
+        if self._checker is None:
+            self._checker = CitationChecker(self.embedder)
+        return self._checker
+
+    def _current_index(self) -> HybridIndex:
+        with self._lock:
+            path = self.settings.manifest_path
+            stamp = (path.stat().st_mtime if path.exists() else 0.0, self.store.count())
+            if self._index is None or stamp != self._index_stamp:
+                if self._manifest is not None and path.exists():
+                    self._manifest = None  # another process may have changed it
+                chunks, vectors = self.store.all()
+                self._index = HybridIndex(chunks, vectors, self.embedder)
+                self._index_stamp = stamp
+            return self._index
+
+    # -- public API -----------------------------------------------------------------
+    def ingest(self, targets: Iterable[str] | str, progress: bool | None = None) -> IngestReport:
+        """Index files, folders, JSON/JSONL article records and http(s) URLs (incremental)."""
+        if isinstance(targets, str):
+            targets = [targets]
+        show = self.settings.progress if progress is None else progress
+        with self._lock:
+            report = run_ingest(
+                [str(t) for t in targets],
+                self.store,
+                self.manifest,
+                self.embedder,
+                self.settings.chunk_size,
+                self.settings.chunk_overlap,
+                progress=_tqdm_progress("ingest") if show else None,
+            )
+            self._index = None
+        return report
+
+    def _ensure_corpus(self) -> None:
+        if self.manifest.documents or not self.settings.auto_seed:
+            return
+        seeds = self.settings.seeds_dir
+        if not seeds.exists():
+            raise AssistantError(
+                "The index is empty: run `assistant ingest PATH` to add articles."
+            )
+        print(f"Index is empty; indexing {seeds} first.", file=sys.stderr)
+        self.ingest([str(seeds)])
+
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """The top-k passages for a question (hybrid BM25 + vectors, filtered)."""
+        self._ensure_corpus()
+        index = self._current_index()
+        return index.search(question, k or self.settings.retrieve_k, filters)
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        filters: Filters | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield answer text as it is generated, then the checked Answer as the last item."""
+        question = (question or "").strip()
+        if not question:
+            raise AssistantError("The question is empty; ask something about the articles.")
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        standalone = condense(
+            question,
+            history,
+            self.settings.history_tokens,
+            None if self.settings.resolved_llm() != "openai" else self.backend.complete,
+        )
+        timings["rewrite_ms"] = (time.perf_counter() - t0) * 1000
+        t = time.perf_counter()
+        hits = self.retrieve(standalone, self.settings.retrieve_k, filters)
+        passages = hits[: self.settings.top_k]
+        timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        candidates = rank_sentences(standalone, passages, self.embedder)
+        refuse = should_refuse(standalone, passages, candidates)
+        timings["rank_ms"] = (time.perf_counter() - t) * 1000
+        answer = Answer(
+            answer=REFUSAL,
+            refused=True,
+            question=question,
+            standalone_question=standalone,
+            backend=self.backend.name,
+        )
+        if not refuse:
+            t = time.perf_counter()
+            pieces: list[str] = []
+            for piece in self.backend.stream_answer(standalone, passages, candidates):
+                pieces.append(piece)
+                if "first_token_ms" not in timings:
+                    timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
+                yield piece
+            timings["generate_ms"] = (time.perf_counter() - t) * 1000
+            t = time.perf_counter()
+            answer = self._checked(answer, "".join(pieces), standalone, passages, candidates)
+            timings["check_ms"] = (time.perf_counter() - t) * 1000
+        else:
+            yield REFUSAL
+        timings["total_ms"] = (time.perf_counter() - t0) * 1000
+        answer.timings_ms = timings
+        yield answer
+
+    def _checked(
+        self, answer: Answer, raw: str, question: str, passages: list[Hit], candidates: list[Any]
+    ) -> Answer:
+        result = self.checker.check(raw, passages)
+        answer.dropped_sentences = result.dropped
+        answer.repaired_citations = result.repaired
+        if not result.kept:
+            if result.refused:
+                return answer  # the model declined: keep the refusal constant
+            # Nothing of the generated answer survived: answer from the sources instead.
+            fallback = "".join(
+                ExtractiveBackend(self.settings.max_answer_sentences).stream_answer(
+                    question, passages, candidates
+                )
+            )
+            result = self.checker.check(fallback, passages)
+            answer.fallback = "extractive"
+            if not result.kept:
+                return answer
+        answer.answer = result.text
+        answer.refused = False
+        answer.citations = [_citation(n, passages[n - 1]) for n in sorted(result.used_passages)]
+        return answer
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
+        """One answer with citations (the refusal constant when the articles do not say)."""
+        final: Answer | None = None
+        for item in self.stream(question, history, filters):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def chat(self, message: str, history: Sequence[Any] | None = None) -> Answer:
+        """Answer a chat message; follow-ups are rewritten using the (token-bounded) history."""
+        return self.ask(message, history=history)
+
+    def status(self) -> dict[str, Any]:
+        """What is indexed, and which models are in use."""
+        m = self.manifest
+        return {
+            "documents": len(m.documents),
+            "chunks": self.store.count(),
+            "embedding_model": self.embedding_name,
+            "llm": self.llm_name,
+            "home": str(self.settings.home.resolve()),
+            "chroma": self.store.where,
+        }
+
+    @property
+    def llm_name(self) -> str:
+        kind = self.settings.resolved_llm()
+        if kind == "openai":
+            return f"openai:{self.settings.openai_model}"
+        if kind == "local":
+            return "local:SmolLM2-135M-Instruct-Q4_1"
+        return "extractive"
+
+    def documents(self) -> list[dict[str, Any]]:
+        """One row per indexed article."""
+        return [
+            {"doc_id": d, **{k: v for k, v in e.items() if k != "chunk_ids"}}
+            for d, e in sorted(self.manifest.documents.items(), key=lambda x: x[1].get("title", ""))
+        ]
+
+    def forget(self, doc: str) -> dict[str, Any]:
+        """Remove one article (doc id, path, URL or exact title) and its chunks."""
+        with self._lock:
+            out = forget(doc, self.store, self.manifest)
+            self._index = None
+        return out
+
+    def reset(self) -> None:
+        """Delete the whole index (Chroma collection and manifest)."""
+        with self._lock:
+            self.store.reset()
+            self._store = None
+            self._index = None
+            self._manifest = None
+            path = self.settings.manifest_path
+            if path.exists():
+                path.unlink()
+            if self.settings.chroma_host is None and self.settings.chroma_dir.exists():
+                shutil.rmtree(self.settings.chroma_dir, ignore_errors=True)
+
+
+def _citation(n: int, hit: Hit) -> Citation:
+    c = hit.chunk
+    m = c.metadata
+    return Citation(
+        n=n,
+        doc_id=c.doc_id,
+        title=c.title,
+        source=c.source,
+        url=m.get("url") or None,
+        path=m.get("path") or None,
+        published_at=c.published_at,
+        text=c.text,
+        start=c.start,
+        end=c.end,
+        score=round(float(hit.score), 4),
+    )

@@ -1,0 +1,271 @@
+"""Query analysis for retrieval: which indexed sources and which dates a question names, and
+how it splits into sub-queries (one per named source or claim).
+
+Nothing here knows the benchmark: the source names come from the index's own chunk metadata
+(`SourceMatcher(known_sources)`), so the same code works for any corpus.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "October 7, 2023", "Oct. 7 2023", "7 October 2023", "2023-10-07"
+_DATE_PATTERNS = [
+    re.compile(rf"\b(?P<m>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH_RE})\.?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(r"\b(?P<y>\d{4})-(?P<mn>\d{2})-(?P<d>\d{2})\b"),
+]
+# Separators between a source's brand and its section: "FOX News - Health", "Cnbc | World ...".
+_SECTION_SEP = re.compile(r"\s+[-|:–—]\s+")
+_QUOTES = "'\"‘’“”"  # noqa: RUF001
+# Where a compound question splits into claims.
+_CLAUSE_SPLIT = re.compile(
+    r"\s*[;?]\s*"
+    r"|,\s*(?=(?:and|while|whereas|but|or|who|which|that|is|was|has|had|does|did|"
+    r"as well as|also|in addition|compared|with)\b)"
+    r"|\s+(?=(?:while|whereas|compared to|as well as|in contrast to)\b)"
+    r"|\s+and\s+(?=(?:also|is|was|has|had|does|did|the|a|an|then|later|subsequently)\b)",
+    re.I,
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
+_STOP = frozenset(
+    "a an the and or but of to in on for by with from at as is was are were be been has have had "
+    "do does did that this these those which who whom whose what when where while whereas it its "
+    "his her their they he she also after before between both article articles report reports "
+    "reported reporting published according source news story than then there not no yes".split()
+)
+
+
+@dataclass(frozen=True)
+class SourceMention:
+    """A span of the query that names one or more indexed sources (aliases can be shared)."""
+
+    sources: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A calendar date named in the query, as an ISO string."""
+
+    iso: str
+    start: int
+    end: int
+
+
+@dataclass
+class SubQuery:
+    """One claim of the question, with the sources and dates it names."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    kind: str = "clause"  # source | clause
+
+
+@dataclass
+class QueryAnalysis:
+    query: str
+    sources: list[SourceMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    subqueries: list[SubQuery] = field(default_factory=list)
+
+    @property
+    def source_names(self) -> list[str]:
+        """Distinct sources named anywhere in the query, in order of first mention."""
+        seen: dict[str, None] = {}
+        for m in self.sources:
+            for s in m.sources:
+                seen.setdefault(s, None)
+        return list(seen)
+
+    @property
+    def date_values(self) -> list[str]:
+        return list(dict.fromkeys(d.iso for d in self.dates))
+
+
+def source_aliases(source: str) -> set[str]:
+    """Ways a question may name a source: the full name, its brand before a section
+    separator ("FOX News - Health" -> "FOX News"), and a web domain without ".com"."""
+    name = " ".join(source.split())
+    if not name:
+        return set()
+    out = {name}
+    brand = _SECTION_SEP.split(name)[0].strip()
+    brand = re.sub(r"\s+\d{4}$", "", brand)  # "Scitechdaily ... 2017"
+    if len(brand) >= 3:
+        out.add(brand)
+    for alias in list(out):
+        bare = re.sub(r"\.(?:com|net|org|co\.uk|co)$", "", alias, flags=re.I)
+        if bare != alias and len(bare) >= 3:
+            out.add(bare)
+    return out
+
+
+class SourceMatcher:
+    """Finds mentions of known source names in text.
+
+    Matching is case-sensitive (so "his fortune" is not the source "Fortune"), except that a
+    leading "The" may be lower-case and a name in quotes may have any case.
+    """
+
+    def __init__(self, sources: Iterable[str]) -> None:
+        self.alias_to_sources: dict[str, set[str]] = {}
+        for source in {s for s in sources if s and s.strip()}:
+            for alias in source_aliases(source):
+                self.alias_to_sources.setdefault(alias, set()).add(source)
+        self.sources = sorted({s for v in self.alias_to_sources.values() for s in v})
+        self._exact = self._compile(case_insensitive=False)
+        self._quoted = self._compile(case_insensitive=True)
+
+    def _compile(self, case_insensitive: bool) -> re.Pattern[str] | None:
+        if not self.alias_to_sources:
+            return None
+        parts = []
+        for alias in sorted(self.alias_to_sources, key=len, reverse=True):
+            body = re.escape(alias)
+            if not case_insensitive and alias.startswith("The "):
+                body = "[Tt]he" + body[3:]
+            parts.append(body)
+        alts = "|".join(parts)
+        if case_insensitive:
+            q = re.escape(_QUOTES)
+            return re.compile(rf"(?<=[{q}])\s*(?:{alts})\s*(?=[{q}])", re.I)
+        return re.compile(rf"(?<![\w&])(?:{alts})(?![\w&])")
+
+    def _lookup(self, text: str) -> set[str]:
+        key = " ".join(text.split())
+        if key in self.alias_to_sources:
+            return self.alias_to_sources[key]
+        for alias, sources in self.alias_to_sources.items():
+            if alias.lower() == key.lower():
+                return sources
+        return set()
+
+    def find(self, text: str) -> list[SourceMention]:
+        """Non-overlapping mentions, longest first, in order of position."""
+        found: list[tuple[int, int, set[str]]] = []
+        for pattern in (self._exact, self._quoted):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+                end = m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
+                sources = self._lookup(text[start:end])
+                if sources:
+                    found.append((start, end, sources))
+        found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+        out: list[SourceMention] = []
+        last_end = -1
+        for start, end, sources in found:
+            if start >= last_end:
+                out.append(SourceMention(tuple(sorted(sources)), start, end, text[start:end]))
+                last_end = end
+        return out
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Full calendar dates (day, month and year) named in the text."""
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            g = m.groupdict()
+            month = int(g["mn"]) if g.get("mn") else MONTHS.get(g["m"].lower().rstrip("."), 0)
+            try:
+                iso = date(int(g["y"]), month, int(g["d"])).isoformat()
+            except ValueError:
+                continue
+            out.append(DateMention(iso, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 1]
+
+
+def _strip_spans(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """The text with the given absolute spans removed (source names, dates)."""
+    out, pos = [], 0
+    for s, e in sorted(spans):
+        s, e = s - offset, e - offset
+        if e <= 0 or s >= len(text):
+            continue
+        out.append(text[pos : max(pos, s)])
+        pos = max(pos, e)
+    out.append(text[pos:])
+    return " ".join("".join(out).split())
+
+
+def decompose(
+    query: str,
+    sources: list[SourceMention],
+    dates: list[DateMention],
+    min_words: int = 3,
+) -> list[SubQuery]:
+    """Sub-queries of a compound question.
+
+    One per source mention (the text around it, up to the neighbouring mentions, with that
+    source's name and dates as constraints), and one per clause when the question lists
+    several claims ("..., while ...", "..., and has also ...").
+    """
+    subs: list[SubQuery] = []
+    spans = [(m.start, m.end) for m in sources] + [(d.start, d.end) for d in dates]
+    for i, m in enumerate(sources):
+        lo = sources[i - 1].end if i > 0 else 0
+        hi = sources[i + 1].start if i + 1 < len(sources) else len(query)
+        window = query[lo:hi]
+        own_dates = tuple(d.iso for d in dates if lo <= d.start < hi)
+        text = _strip_spans(window, spans, lo)
+        if len(content_words(text)) >= min_words or own_dates:
+            subs.append(SubQuery(text, m.sources, own_dates, "source"))
+    clauses = _clauses(query)
+    if len(clauses) > 1:
+        pos = 0
+        for clause in clauses:
+            start = query.find(clause, pos)
+            end = start + len(clause)
+            pos = max(pos, end)
+            inside = [m for m in sources if start <= m.start < end]
+            own_sources = tuple(dict.fromkeys(s for m in inside for s in m.sources))
+            own_dates = tuple(d.iso for d in dates if start <= d.start < end)
+            text = _strip_spans(clause, spans, start)
+            if len(content_words(text)) >= min_words:
+                subs.append(SubQuery(text, own_sources, own_dates, "clause"))
+    return subs
+
+
+def _clauses(query: str, min_words: int = 3) -> list[str]:
+    """Split on clause boundaries, merging pieces too short to retrieve on into a neighbour."""
+    pieces = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(query) if p and p.strip(" ,")]
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and len(content_words(merged[-1])) < min_words:
+            merged[-1] = f"{merged[-1]}, {piece}"
+        else:
+            merged.append(piece)
+    if len(merged) > 1 and len(content_words(merged[-1])) < min_words:
+        tail = merged.pop()
+        merged[-1] = f"{merged[-1]}, {tail}"
+    return merged
+
+
+def analyse(query: str, matcher: SourceMatcher | None) -> QueryAnalysis:
+    """Sources, dates and sub-queries of one question."""
+    sources = matcher.find(query) if matcher else []
+    dates = find_dates(query)
+    return QueryAnalysis(query, sources, dates, decompose(query, sources, dates))
