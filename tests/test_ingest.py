@@ -1,0 +1,126 @@
+"""Incremental ingestion against real embedded Chroma and the bundled MiniLM."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, AssistantError, Settings
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+STORY = "Flood closes bridge\nThe river rose 3 metres on Tuesday and the old bridge was closed.\n"
+
+
+def make(home: Path, **kw: object) -> Assistant:
+    return Assistant(Settings(home=home, llm="extractive", progress=False, **kw))
+
+
+def test_reingest_same_folder_embeds_nothing(seeded_copy: Path) -> None:
+    a = make(seeded_copy)
+    before = a.status()
+    report = a.ingest([str(SEEDS)])
+    assert report.embedded_chunks == 0
+    assert report.count("unchanged") == 1 and not report.changed
+    assert a.status()["chunks"] == before["chunks"]
+
+
+def test_changed_file_is_replaced_and_removed_file_deleted(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text(STORY, encoding="utf-8")
+    (folder / "b.txt").write_text("Mayor resigns\nThe mayor resigned on Friday.\n", "utf-8")
+    a = make(tmp_path / "home")
+    assert a.ingest([str(folder)]).count("indexed") == 2
+    (folder / "a.txt").write_text(STORY.replace("3 metres", "4 metres"), encoding="utf-8")
+    (folder / "b.txt").unlink()
+    report = a.ingest([str(folder)])
+    assert report.count("replaced") == 1 and report.count("removed") == 1
+    status = a.status()
+    assert status["documents"] == 1
+    chunks = a.store.collection.get(include=["documents"])
+    assert all("3 metres" not in t for t in chunks["documents"])
+    assert any("4 metres" in t for t in chunks["documents"])
+
+
+def test_duplicate_content_indexed_once(tmp_path: Path) -> None:
+    for name in ("one.txt", "two.txt"):
+        (tmp_path / name).write_text(STORY, encoding="utf-8")
+    a = make(tmp_path / "home")
+    report = a.ingest([str(tmp_path / "one.txt"), str(tmp_path / "two.txt")])
+    assert report.count("indexed") == 1 and report.count("duplicate") == 1
+    assert a.status()["documents"] == 1
+
+
+def test_forget_then_reingest_leaves_no_orphans(seeded_copy: Path) -> None:
+    a = make(seeded_copy)
+    n = a.status()["chunks"]
+    doc_id = a.documents()[0]["doc_id"]
+    out = a.forget(doc_id)
+    assert out["chunks"] == n
+    assert a.store.count() == 0 and a.status()["documents"] == 0
+    a.ingest([str(SEEDS)])
+    assert a.store.count() == n
+    ids = set(a.store.collection.get()["ids"])
+    assert ids == set(a.manifest.documents[doc_id]["chunk_ids"])
+
+
+def test_bad_input_loses_nothing(seeded_copy: Path, tmp_path: Path) -> None:
+    a = make(seeded_copy)
+    n = a.status()["chunks"]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(AssistantError, match="not valid JSON"):
+        a.ingest([str(bad)])
+    with pytest.raises(AssistantError, match="No such file"):
+        a.ingest([str(tmp_path / "missing.txt")])
+    assert a.status()["chunks"] == n
+    with pytest.raises(AssistantError, match="No indexed article"):
+        a.forget("nope")
+
+
+def test_folder_with_one_bad_file_indexes_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_text(STORY, encoding="utf-8")
+    (folder / "bad.jsonl").write_text("{oops\n", encoding="utf-8")
+    report = make(tmp_path / "home").ingest([str(folder)])
+    assert report.count("indexed") == 1 and report.count("rejected") == 1
+    assert "line 1" in report.items[0].reason
+
+
+def test_other_embedding_model_is_refused(seeded_copy: Path) -> None:
+    manifest = seeded_copy / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["embedding_model"] = "openai-text-embedding-3-small"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(AssistantError, match="was built with embeddings"):
+        make(seeded_copy).status()
+
+
+def test_jsonl_records_get_metadata(tmp_path: Path) -> None:
+    recs = tmp_path / "recs.jsonl"
+    recs.write_text(
+        json.dumps({"title": "Bridge", "body": STORY, "source": "Daily", "url": "https://d.test/1",
+                    "published_at": "2023-10-05T08:00:00Z"}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    a = make(tmp_path / "home")
+    a.ingest([str(recs)])
+    ans = a.ask("How much did the river rise on Tuesday?")
+    assert "3 metres" in ans.answer
+    (c,) = ans.citations
+    assert (c.source, c.url, c.published_at) == ("Daily", "https://d.test/1", "2023-10-05T08:00:00Z")
+    assert STORY[c.start : c.end] == c.text
+
+
+def test_empty_index_auto_seeds(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    a = make(tmp_path / "home", seeds_dir=seeds)
+    ans = a.ask("How many Ukrainian drones did Russia's Ministry of Defense say it intercepted?")
+    assert "84" in ans.answer and a.status()["documents"] == 1

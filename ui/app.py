@@ -1,0 +1,293 @@
+"""The Gradio page: a streaming chat with linked citations, a sources panel, filters,
+article upload and the list of indexed articles; plus the `/ask` API endpoint.
+
+    from ui.app import build_app, launch
+    build_app(Assistant()).launch()         # or launch(host, port, auth) as `assistant ui` does
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.answer import Answer
+from index.errors import AssistantError
+from index.retrieval import Filters
+from ui import articles
+from ui.render import (
+    CSS,
+    JS_HEAD,
+    PANEL_EMPTY,
+    PANEL_WORKING,
+    plain_history,
+    render_answer,
+    render_error,
+    render_sources,
+    render_status,
+    render_stream,
+)
+
+log = logging.getLogger("assistant.ui")
+
+CONCURRENCY = 8  # chats (and /ask calls) answered at the same time; the Assistant is thread-safe
+EXAMPLES = [
+    "How many Ukrainian drones did Russia's Ministry of Defense say it intercepted?",
+    "Who warned that the Kurakhove reservoir dam damage could cause flooding?",
+]
+
+
+# -- inputs ----------------------------------------------------------------------------------
+def _parse_date(value: str | None, label: str) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise AssistantError(
+            f"The {label} date '{value}' is not a date; write it as YYYY-MM-DD (e.g. 2024-11-18)."
+        ) from None
+
+
+def make_filters(sources: list[str] | None, date_from: str | None, date_to: str | None) -> Filters | None:
+    """Filters from the page's inputs (None when nothing is set)."""
+    d_from = _parse_date(date_from, "from")
+    d_to = _parse_date(date_to, "to")
+    if d_from and d_to and d_from > d_to:
+        raise AssistantError(
+            f"The date range is empty ({d_from} is after {d_to}); swap the two dates."
+        )
+    f = Filters(sources=[s for s in (sources or []) if s], date_from=d_from, date_to=d_to)
+    return None if f.is_empty() else f
+
+
+def error_message(err: BaseException) -> str:
+    """One readable line for any failure while answering (never a stack trace)."""
+    if isinstance(err, AssistantError):
+        return str(err).strip().splitlines()[0] if str(err).strip() else "Something went wrong."
+    detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else ""
+    name = type(err).__name__
+    if "connect" in (name + detail).lower() or isinstance(err, (ConnectionError, TimeoutError)):
+        return (
+            f"The language model server could not be reached ({name}); start it or check "
+            "OPENAI_BASE_URL / ASSISTANT_OPENAI_BASE_URL, or use ASSISTANT_LLM=extractive."
+        )
+    return f"Answering failed ({name}{': ' + detail if detail else ''}); the server log has details."
+
+
+# -- the page --------------------------------------------------------------------------------
+def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
+    """The chat page for one Assistant (call .launch() on it, or use launch())."""
+
+    def respond(
+        message: str,
+        history: list[Any],
+        sources: list[str] | None,
+        date_from: str,
+        date_to: str,
+    ) -> Iterator[tuple[str, Any]]:
+        text = ""
+        try:
+            filters = make_filters(sources, date_from, date_to)
+            final: Answer | None = None
+            for item in assistant.stream(message, plain_history(history), filters):
+                if isinstance(item, Answer):
+                    final = item
+                elif item:
+                    text += item
+                    yield render_stream(text), gr.skip()
+            if final is None:
+                raise AssistantError("No answer came back; ask again.")
+            aid = uuid.uuid4().hex[:8]
+            yield render_answer(final, aid), render_sources(final, aid)
+        except Exception as err:  # shown in the chat as one line; the log keeps the trace
+            if not isinstance(err, AssistantError):
+                log.exception("answering %r failed", message)
+            yield render_error(error_message(err)), PANEL_EMPTY
+
+    def ask(question: str) -> dict[str, Any]:
+        """Answer one question; returns the `assistant ask --json` object (answer,
+        citations with passage offsets, refused, timings_ms, citation-check record)."""
+        try:
+            return dict(assistant.ask(question).to_dict())
+        except Exception as err:
+            if not isinstance(err, AssistantError):
+                log.exception("/ask %r failed", question)
+            raise gr.Error(error_message(err)) from None
+
+    def status_html() -> str:
+        try:
+            info = assistant.status()
+        except Exception as err:
+            info = {"documents": 0, "chunks": 0}
+            log.warning("status failed: %s", err)
+        return render_status(info, assistant.llm_name, assistant.embedding_name)
+
+    with gr.Blocks(title="News assistant", fill_height=False) as demo:
+        with gr.Row(equal_height=False):
+            gr.Markdown("## 📰 News assistant\nAnswers come from the indexed articles; each "
+                        "**[n]** links to the passage it rests on.")
+        status = gr.HTML(status_html, elem_id="status-line")
+        sources_panel = gr.HTML(PANEL_EMPTY, elem_id="sources-panel", render=False)
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=360):
+                        with gr.Accordion("Filters", open=False, elem_id="filters"):
+                            with gr.Row():
+                                source_box = gr.Dropdown(
+                                    label="Sources",
+                                    choices=[],
+                                    multiselect=True,
+                                    info="only these sources (empty: all)",
+                                    elem_id="filter-sources",
+                                    scale=2,
+                                )
+                                date_from = gr.Textbox(
+                                    label="From", placeholder="YYYY-MM-DD", elem_id="filter-from"
+                                )
+                                date_to = gr.Textbox(
+                                    label="To", placeholder="YYYY-MM-DD", elem_id="filter-to"
+                                )
+                        chatbot = gr.Chatbot(
+                            elem_id="chatbot",
+                            height=520,
+                            latex_delimiters=[],
+                            buttons=["copy"],
+                            feedback_options=None,
+                            placeholder="Ask about the news articles in the index.",
+                        )
+                        chat = gr.ChatInterface(
+                            respond,
+                            chatbot=chatbot,
+                            textbox=gr.Textbox(
+                                placeholder="Ask a question about the articles…",
+                                show_label=False,
+                                elem_id="question",
+                                submit_btn=True,
+                                stop_btn=True,
+                                autofocus=True,
+                            ),
+                            additional_inputs=[source_box, date_from, date_to],
+                            additional_outputs=[sources_panel],
+                            examples=[[q, None, None, None] for q in EXAMPLES],
+                            run_examples_on_click=False,
+                            api_name="chat",
+                            api_visibility="undocumented",
+                            fill_height=False,
+                        )
+                    with gr.Column(scale=2, min_width=300):
+                        gr.Markdown("### Sources")
+                        sources_panel.render()
+            with gr.Tab("Articles", id="articles") as articles_tab:
+                widgets = articles.build(assistant)
+
+        # Clear the old answer's sources as soon as a question is sent.
+        chat.textbox.submit(
+            lambda: PANEL_WORKING, None, sources_panel, queue=False, api_visibility="private"
+        )
+
+        def refresh() -> tuple[Any, ...]:
+            return (status_html(), *articles.refresh_outputs(assistant, None))
+
+        refresh_targets = [status, *widgets.refresh_targets, source_box]
+        demo.load(refresh, None, refresh_targets, api_visibility="private")
+        articles_tab.select(refresh, None, refresh_targets, api_visibility="private")
+        widgets.wire(refresh, refresh_targets)
+
+        gr.api(ask, api_name="ask", concurrency_limit="default")
+
+    demo.queue(default_concurrency_limit=concurrency)
+    return demo
+
+
+# -- serving ---------------------------------------------------------------------------------
+def parse_auth(auth: str | None) -> list[tuple[str, str]]:
+    """'user:password', or a file of user:password lines, as Gradio's auth list."""
+    if not auth:
+        return []
+    path = Path(auth).expanduser()
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else [auth]
+    pairs = []
+    for n, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not sep or not user or not password:
+            where = f"{path}, line {n}" if path.is_file() else "--auth"
+            raise AssistantError(
+                f"{where} is not user:password; pass --auth USER:PASSWORD or a file of such lines."
+            )
+        pairs.append((user, password))
+    if not pairs:
+        raise AssistantError(f"{auth} holds no user:password line; add one.")
+    return pairs
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def warm_up(assistant: Any) -> None:
+    """Load the models and the index (indexing the seeds if the index is empty) in the
+    background, so the first question does not pay for it."""
+
+    def run() -> None:
+        try:
+            assistant.retrieve("warm up", k=1)
+            _ = assistant.checker, assistant.backend
+            log.info("warm-up done")
+        except Exception as err:  # the first question will report it properly
+            log.warning("warm-up failed: %s", err)
+
+    threading.Thread(target=run, name="ui-warm-up", daemon=True).start()
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, assistant: Any = None) -> None:
+    """Serve the page; a non-loopback host needs --auth."""
+    users = parse_auth(auth)
+    if not is_loopback(host) and not users:
+        raise AssistantError(
+            f"Refusing to serve on {host} without a password: pass --auth USER:PASSWORD "
+            "(or a file of user:password lines), or keep the default --host 127.0.0.1."
+        )
+    if assistant is None:
+        from assistant.core import Assistant
+        from assistant.settings import Settings
+
+        assistant = Assistant(Settings())
+    demo = build_app(assistant)
+    warm_up(assistant)
+    print(f"Serving the news assistant on http://{host}:{port} "
+          f"(LLM {assistant.llm_name}, embeddings {assistant.embedding_name})", flush=True)
+    try:
+        demo.launch(
+            server_name=host,
+            server_port=port,
+            auth=users or None,
+            css=CSS,
+            head=JS_HEAD,
+            ssr_mode=False,
+            show_error=False,
+            quiet=True,
+            max_file_size="50mb",
+            footer_links=["api"],
+        )
+    except OSError as err:
+        raise AssistantError(
+            f"Cannot serve on {host}:{port} ({err}); pass a free --port or another --host."
+        ) from None

@@ -1,0 +1,231 @@
+"""The "Articles" tab: add files and URLs (with progress and a per-input result table),
+see what is indexed, and forget an article."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from index.errors import AssistantError
+from index.loaders import SUPPORTED, is_url
+from ui.render import esc
+
+log = logging.getLogger("assistant.ui")
+
+RESULT_COLUMNS = ["input", "status", "title", "passages", "reason"]
+DOC_COLUMNS = ["doc_id", "title", "source", "published", "passages", "path or URL", "indexed at"]
+
+
+@dataclass
+class ArticleWidgets:
+    files: Any
+    urls: Any
+    add_button: Any
+    add_summary: Any
+    results: Any
+    documents: Any
+    forget_box: Any
+    forget_button: Any
+    forget_message: Any
+    refresh_button: Any
+    assistant: Any = None
+    refresh_targets: list[Any] = field(default_factory=list)
+
+    def wire(self, refresh: Callable[[], tuple[Any, ...]], targets: list[Any]) -> None:
+        """Events; `refresh` updates `targets` (status line, tables, dropdowns) afterwards."""
+        a = self.assistant
+        self.add_button.click(
+            lambda files, urls, progress=gr.Progress(track_tqdm=True): add_articles(
+                a, files, urls, progress
+            ),
+            [self.files, self.urls],
+            [self.results, self.add_summary],
+            concurrency_limit=1,
+            concurrency_id="index",
+            show_progress="full",
+            api_visibility="private",
+        ).then(refresh, None, targets, api_visibility="private")
+        self.forget_button.click(
+            lambda doc: forget_article(a, doc),
+            [self.forget_box],
+            [self.forget_message],
+            concurrency_limit=1,
+            concurrency_id="index",
+            api_visibility="private",
+        ).then(refresh, None, targets, api_visibility="private")
+        self.refresh_button.click(refresh, None, targets, api_visibility="private")
+        self.documents.select(pick_document, None, [self.forget_box], api_visibility="private")
+
+
+def build(assistant: Any) -> ArticleWidgets:
+    """Lay the tab out (inside a gr.Tab context)."""
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=320):
+            gr.Markdown("### Add articles")
+            files = gr.File(
+                label="Article files (.txt, .md, .html, .json, .jsonl)",
+                file_count="multiple",
+                file_types=sorted(SUPPORTED),
+                type="filepath",
+                elem_id="upload",
+            )
+            urls = gr.Textbox(
+                label="Article URLs (one per line)",
+                lines=2,
+                placeholder="https://example.com/news/story.html",
+                elem_id="urls",
+            )
+            add_button = gr.Button("Add to the index", variant="primary", elem_id="add-articles")
+        with gr.Column(scale=2, min_width=360):
+            gr.Markdown("### Result")
+            add_summary = gr.HTML("", elem_id="add-summary")
+            results = gr.Dataframe(
+                value=pd.DataFrame(columns=RESULT_COLUMNS),
+                headers=RESULT_COLUMNS,
+                datatype="str",
+                interactive=False,
+                wrap=True,
+                elem_id="add-results",
+                max_height=320,
+            )
+    gr.Markdown("### Indexed articles")
+    documents = gr.Dataframe(
+        value=pd.DataFrame(columns=DOC_COLUMNS),
+        headers=DOC_COLUMNS,
+        datatype="str",
+        interactive=False,
+        wrap=True,
+        elem_id="documents",
+        max_height=420,
+    )
+    with gr.Row(equal_height=True):
+        forget_box = gr.Dropdown(
+            label="Article to forget (or click its row above)",
+            choices=[],
+            elem_id="forget-doc",
+            scale=3,
+        )
+        forget_button = gr.Button("Forget", variant="stop", elem_id="forget", scale=1)
+        refresh_button = gr.Button("Refresh", elem_id="refresh", scale=1)
+    forget_message = gr.HTML("", elem_id="forget-message")
+    w = ArticleWidgets(
+        files, urls, add_button, add_summary, results, documents,
+        forget_box, forget_button, forget_message, refresh_button, assistant,
+    )  # fmt: skip
+    w.refresh_targets = [documents, forget_box]
+    return w
+
+
+# -- data --------------------------------------------------------------------------------------
+def documents_frame(docs: list[dict[str, Any]]) -> pd.DataFrame:
+    rows = [
+        [
+            d.get("doc_id", ""),
+            d.get("title", ""),
+            d.get("source", "") or "",
+            (d.get("published_at") or "")[:10],
+            str(d.get("n_chunks", "")),
+            d.get("url") or d.get("path") or d.get("key", ""),
+            d.get("ingested_at", ""),
+        ]
+        for d in docs
+    ]
+    return pd.DataFrame(rows, columns=DOC_COLUMNS)
+
+
+def refresh_outputs(assistant: Any, selected: str | None) -> tuple[Any, Any, Any]:
+    """Values for (documents table, forget dropdown, sources filter dropdown)."""
+    try:
+        docs = assistant.documents()
+    except Exception as err:
+        log.warning("listing documents failed: %s", err)
+        docs = []
+    choices = [(f"{(d.get('title') or '(untitled)')[:80]} ({d['doc_id']})", d["doc_id"]) for d in docs]
+    ids = {d["doc_id"] for d in docs}
+    sources = sorted({str(d.get("source")) for d in docs if d.get("source")})
+    return (
+        documents_frame(docs),
+        gr.Dropdown(choices=choices, value=selected if selected in ids else None),
+        gr.Dropdown(choices=sources),
+    )
+
+
+def uploads_dir(assistant: Any) -> Path:
+    return Path(assistant.settings.home) / "uploads"
+
+
+def add_articles(assistant: Any, files: list[Any] | None, urls: str | None, progress: Any) -> tuple[pd.DataFrame, str]:
+    """Index uploaded files and URLs one by one; one result row per article or input."""
+    targets: list[tuple[str, str]] = []  # (label, target)
+    rows: list[list[str]] = []
+    dest = uploads_dir(assistant)
+    for f in files or []:
+        src = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
+        name = src.name
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+            # A stable place (and key) per file name: re-uploading an edited article replaces it.
+            target = dest / name
+            shutil.copyfile(src, target)
+            targets.append((name, str(target)))
+        except OSError as err:
+            rows.append([name, "rejected", "", "", f"could not store the upload ({err})"])
+    for line in (urls or "").splitlines():
+        url = line.strip()
+        if not url:
+            continue
+        if not is_url(url):
+            rows.append([url, "rejected", "", "", "not an http(s) URL"])
+            continue
+        targets.append((url, url))
+    if not targets and not rows:
+        return pd.DataFrame(columns=RESULT_COLUMNS), (
+            '<p class="src-note">Choose files or enter URLs, then press “Add to the index”.</p>'
+        )
+    counts: dict[str, int] = {}
+    for i, (label, target) in enumerate(targets):
+        progress((i, len(targets)), desc=f"Indexing {label} ({i + 1}/{len(targets)})")
+        try:
+            report = assistant.ingest([target], progress=True)
+        except AssistantError as err:
+            rows.append([label, "rejected", "", "", str(err)])
+            continue
+        except Exception as err:  # keep going with the other inputs
+            log.exception("ingesting %s failed", target)
+            rows.append([label, "rejected", "", "", f"{type(err).__name__}: {err}"])
+            continue
+        for item in report.items:
+            key = Path(item.key).name if item.key.startswith(str(dest)) else item.key
+            rows.append(
+                [key or label, item.status, item.title, str(item.chunks or ""), item.reason]
+            )
+    progress((len(targets), len(targets)), desc="Done")
+    for r in rows:
+        counts[r[1]] = counts.get(r[1], 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS), f'<p class="add-summary">{esc(summary)}</p>'
+
+
+def forget_article(assistant: Any, doc_id: str | None) -> str:
+    if not doc_id:
+        return '<p class="chat-error">Pick an article to forget first.</p>'
+    try:
+        out = assistant.forget(doc_id)
+    except AssistantError as err:
+        return f'<p class="chat-error">{esc(err)}</p>'
+    return (
+        f"<p>Forgot <b>{esc(out.get('title', ''))}</b> ({esc(out.get('doc_id', doc_id))}), "
+        f"{int(out.get('chunks', 0))} passages removed.</p>"
+    )
+
+
+def pick_document(evt: gr.SelectData) -> Any:
+    row = evt.row_value or []
+    return gr.Dropdown(value=row[0]) if row else gr.skip()
