@@ -1,9 +1,9 @@
 """A news question-answering assistant whose answers cite, and are checked against, the articles.
 
-    from assistant import Assistant
-    a = Assistant()
-    a.ingest(["seeds/"])
-    print(a.ask("How many drones did Russia say it intercepted?").answer)
+from assistant import Assistant
+a = Assistant()
+a.ingest(["seeds/"])
+print(a.ask("How many drones did Russia say it intercepted?").answer)
 """
 
 from assistant.answer import REFUSAL, Answer, Citation

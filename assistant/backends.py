@@ -131,7 +131,7 @@ class LocalBackend(Backend):
 
     name = "local"
 
-    def __init__(self, settings: Settings, n_choices: int = 3, tie: float = 0.9) -> None:
+    def __init__(self, settings: Settings, n_choices: int = 3, tie: float = 0.95) -> None:
         path = settings.local_model_path or smollm2_path()
         self.llm = _load_llamacpp(str(path), 2048, settings.max_tokens)
         self.n_choices = n_choices

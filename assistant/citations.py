@@ -118,7 +118,7 @@ class CitationChecker:
         pending_bare: list[str] = []  # "Yes." and the like: kept only beside a supported claim
         for sent in _answer_sentences(answer):
             claim = strip_markers(sent)
-            if not claim:
+            if not any(ch.isalnum() for ch in claim):
                 continue
             cited = [n for n in dict.fromkeys(markers(sent))]
             if len(content_words(claim)) < 2 and not numbers(claim):
@@ -157,7 +157,9 @@ class CitationChecker:
 
 def _answer_sentences(answer: str) -> list[str]:
     # Markers sit after the full stop ("... 84 drones. [2]"); glue them to their sentence.
-    text = re.sub(r"([.!?])\s*((?:\[\d+(?:\s*,\s*\d+)*\]\s*)+)", r" \2\1 ", answer.strip())
+    text = re.sub(
+        r"([.!?][\"'”’)]*)\s*((?:\[\d+(?:\s*,\s*\d+)*\]\s*)+)[.!?]?", r" \2\1 ", answer.strip()
+    )
     return [text[a:b] for a, b in split_sentences(text)]
 
 

@@ -136,9 +136,9 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 def cmd_reset(args: argparse.Namespace) -> int:
     """Delete the whole index under ASSISTANT_HOME."""
-    if not args.yes and sys.stdin.isatty():
-        if input("Delete the whole index? [y/N] ").strip().lower() != "y":
-            return 1
+    asked = not args.yes and sys.stdin.isatty()
+    if asked and input("Delete the whole index? [y/N] ").strip().lower() != "y":
+        return 1
     _assistant().reset()
     print("index deleted")
     return 0

@@ -75,7 +75,9 @@ class Assistant:
     @property
     def embedding_name(self) -> str:
         s = self.settings
-        return f"openai-{s.openai_embedding_model}" if s.embedding == "openai" else "all-MiniLM-L6-v2"
+        return (
+            f"openai-{s.openai_embedding_model}" if s.embedding == "openai" else "all-MiniLM-L6-v2"
+        )
 
     @property
     def manifest(self) -> Manifest:
@@ -142,13 +144,13 @@ class Assistant:
             return
         seeds = self.settings.seeds_dir
         if not seeds.exists():
-            raise AssistantError(
-                "The index is empty: run `assistant ingest PATH` to add articles."
-            )
+            raise AssistantError("The index is empty: run `assistant ingest PATH` to add articles.")
         print(f"Index is empty; indexing {seeds} first.", file=sys.stderr)
         self.ingest([str(seeds)])
 
-    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+    def retrieve(
+        self, question: str, k: int | None = None, filters: Filters | None = None
+    ) -> list[Hit]:
         """The top-k passages for a question (hybrid BM25 + vectors, filtered)."""
         self._ensure_corpus()
         index = self._current_index()

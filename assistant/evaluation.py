@@ -307,7 +307,12 @@ def add_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=_positive, metavar="N", help="only the first N questions")
     p.add_argument("--sample", type=_positive, metavar="N", help="a random sample of N questions")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="seed for --sample (0)")
-    p.add_argument("--type", action="append", metavar="TYPE", help="only this question type")
+    p.add_argument(
+        "--type",
+        action="append",
+        metavar="TYPE",
+        help="only this question type (repeatable, or a,b)",
+    )
     p.add_argument("--compare", metavar="OLD_REPORT_DIR", help="print deltas vs an earlier report")
     p.add_argument(
         "--fail-under",

@@ -24,7 +24,7 @@ _WHERE_Q = re.compile(r"^\s*where\b|\bwhich (\w+ )?(city|village|region|river|to
 _TIME_WORDS = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|\d{4}|yesterday|today|week|month|year)\b", re.I)  # fmt: skip
 _ENDS = re.compile(r"[.!?][\"'”’)\]]*$")
 # Words too common in questions to show the question is on topic.
-_GENERIC = {stem(w) for w in "happen happened event events say said state stated claim claims according".split()}  # fmt: skip
+_GENERIC = {stem(w) for w in ["happen", "happened", "event", "events", "say", "said", "state", "stated", "claim", "claims", "according"]}  # fmt: skip
 
 
 @dataclass
@@ -106,7 +106,10 @@ def rank_sentences(
     rank_prior = np.array([1.0 / (1 + 0.15 * (p[0] - 1)) for p in pieces])
     # Copying the question back is no answer: penalise sentences that add nothing new.
     novelty = np.array(
-        [1.0 if (sw - qwords) or NUM_RE.search(p[3]) else 0.5 for sw, p in zip(sent_words, pieces, strict=True)]
+        [
+            1.0 if (sw - qwords) or NUM_RE.search(p[3]) else 0.5
+            for sw, p in zip(sent_words, pieces, strict=True)
+        ]
     )
     # Headlines and sub-heads (no closing punctuation) name topics but rarely answer.
     complete = np.array([1.0 if _ENDS.search(p[3]) else 0.75 for p in pieces])

@@ -9,10 +9,10 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+import index  # noqa: F401  (sets the offline environment before any model library loads)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO_ROOT / "seeds"
-
-import index  # noqa: F401  (sets the offline environment before any model library loads)
 
 
 class Settings(BaseSettings):
@@ -31,7 +31,9 @@ class Settings(BaseSettings):
         "OpenAI-compatible server), extractive (no generation). auto picks openai when "
         "OPENAI_API_KEY or a base URL is set, else local.",
     )
-    openai_model: str = Field(default="gpt-4o-mini", description="Model name for the openai backend.")
+    openai_model: str = Field(
+        default="gpt-4o-mini", description="Model name for the openai backend."
+    )
     openai_base_url: str | None = Field(
         default=None,
         description="Base URL of an OpenAI-compatible server (falls back to OPENAI_BASE_URL).",

@@ -11,14 +11,7 @@ ABBREVIATIONS = {
     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e", "etc", "fig",
 }  # fmt: skip
 STOPWORDS = frozenset(
-    """a an the and or but if then else of in on at to for from by with without about into over
-    under after before between during as is are was were be been being am do does did done have
-    has had having i you he she it we they them his her its our their this that these those there
-    here what which who whom whose when where why how whether not no yes can could will would shall
-    should may might must also than too very so such just only any all some each both either
-    neither more most other another much many own same up down out off again further once per via
-    according reported report reports said says say told article articles news published
-    while amid among against s t""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "in", "on", "at", "to", "for", "from", "by", "with", "without", "about", "into", "over", "under", "after", "before", "between", "during", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "i", "you", "he", "she", "it", "we", "they", "them", "his", "her", "its", "our", "their", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "whether", "not", "no", "yes", "can", "could", "will", "would", "shall", "should", "may", "might", "must", "also", "than", "too", "very", "so", "such", "just", "only", "any", "all", "some", "each", "both", "either", "neither", "more", "most", "other", "another", "much", "many", "own", "same", "up", "down", "out", "off", "again", "further", "once", "per", "via", "according", "reported", "report", "reports", "said", "says", "say", "told", "article", "articles", "news", "published", "while", "amid", "among", "against", "s", "t"]
 )  # fmt: skip
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -32,7 +25,9 @@ NUMBER_WORDS = {
 WORD_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9][A-Za-z0-9'’\-]*")
 NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 MARKER_RE = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
-_SPLIT_RE = re.compile(r"(?<=[.!?][\"'”’)\]])\s+(?=[\"'“‘(\[]?[A-Z0-9])|(?<=[.!?])\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
+_SPLIT_RE = re.compile(
+    r"(?<=[.!?][\"'”’)\]])\s+(?=[\"'“‘(\[]?[A-Z0-9])|(?<=[.!?])\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -26,12 +26,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import index  # noqa: F401,E402  (offline environment first)
-from assistant.retrieval_metrics import METRIC_NAMES, RetrievalScores  # noqa: E402
-from index.chunking import Chunk, chunk_article  # noqa: E402
-from index.ingest import embed_text  # noqa: E402
-from index.loaders import load_json_records  # noqa: E402
-from index.retrieval import HybridIndex, RetrievalConfig  # noqa: E402
+import index  # noqa: F401  (offline environment first)
+from assistant.retrieval_metrics import METRIC_NAMES, RetrievalScores
+from index.chunking import Chunk, chunk_article
+from index.ingest import embed_text
+from index.loaders import load_json_records
+from index.retrieval import HybridIndex, RetrievalConfig
 
 DATA_DIR = Path(os.environ.get("MULTIHOP_DATA", "/work/shared/data/multihop-rag"))
 
@@ -42,6 +42,7 @@ PUBLISHED = [
     ("paper: bge-large + bge-reranker-large", 0.7183, 0.6364, 0.5630),
     ("paper: voyage-02 + bge-reranker-large", 0.7467, 0.6625, 0.5860),
 ]
+
 
 def _configs() -> dict[str, RetrievalConfig]:
     """Plain vector, plain BM25, plain fusion, then each improvement stacked on the row before
@@ -83,7 +84,9 @@ def load_corpus_index(chunk_size: int = 256, chunk_overlap: int = 32) -> tuple[l
     from index.embeddings import bundled_embedder
 
     t0 = time.perf_counter()
-    chunks = [c for a in load_json_records(corpus) for c in chunk_article(a, chunk_size, chunk_overlap)]
+    chunks = [
+        c for a in load_json_records(corpus) for c in chunk_article(a, chunk_size, chunk_overlap)
+    ]
     print(f"chunked {len(chunks)} chunks in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     emb = bundled_embedder().embed([embed_text(c) for c in chunks])
     print(f"embedded in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
@@ -161,19 +164,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, help="first N non-null queries only")
     ap.add_argument("--sample", type=int, help="a random sample of N non-null queries")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--configs", default=",".join(all_configs), help="comma list of: " + ", ".join(all_configs))
-    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                    help="override a RetrievalConfig field in every non-baseline config")
+    ap.add_argument(
+        "--configs", default=",".join(all_configs), help="comma list of: " + ", ".join(all_configs)
+    )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override a RetrievalConfig field in every non-baseline config",
+    )
     ap.add_argument("--by-type", action="store_true", help="also print rows per question type")
-    ap.add_argument("--memo-queries", action="store_true",
-                    help="cache query vectors on disk (fast tuning; latency then excludes embedding)")
+    ap.add_argument(
+        "--memo-queries",
+        action="store_true",
+        help="cache query vectors on disk (fast tuning; latency then excludes embedding)",
+    )
     args = ap.parse_args(argv)
 
     chunks, emb = load_corpus_index()
     from index.embeddings import bundled_embedder
 
     memo_path = cache_dir() / "query-vectors.pkl" if args.memo_queries else None
-    embedder = MemoEmbedder(bundled_embedder(), memo_path) if args.memo_queries else bundled_embedder()
+    embedder = (
+        MemoEmbedder(bundled_embedder(), memo_path) if args.memo_queries else bundled_embedder()
+    )
     t0 = time.perf_counter()
     idx = HybridIndex(chunks, emb, embedder)
     print(f"index: {len(chunks)} chunks, built in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
@@ -186,8 +201,10 @@ def main(argv: list[str] | None = None) -> int:
         overrides[key] = type(current)(value) if not isinstance(current, bool) else value == "1"
 
     header = ["Hits@10", "Hits@4", "MRR@10", "FactR@10", "AllF@10", "p50 ms"]
-    lines = [_row(f"config (n={len(queries)} dev queries)", header),
-             "|" + "-" * 42 + "|" + "|".join("-" * 10 for _ in header) + "|"]
+    lines = [
+        _row(f"config (n={len(queries)} dev queries)", header),
+        "|" + "-" * 42 + "|" + "|".join("-" * 10 for _ in header) + "|",
+    ]
     print("\n".join(lines), flush=True)
     for name in [c.strip() for c in args.configs.split(",") if c.strip()]:
         cfg = all_configs[name]

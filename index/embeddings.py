@@ -113,7 +113,9 @@ class OpenAIEmbedder(Embedder):
         rows: list[list[float]] = []
         try:
             for i in range(0, len(texts), batch_size):
-                resp = self.client.embeddings.create(model=self.model, input=list(texts[i : i + batch_size]))
+                resp = self.client.embeddings.create(
+                    model=self.model, input=list(texts[i : i + batch_size])
+                )
                 rows.extend(d.embedding for d in resp.data)
         except openai.AuthenticationError:
             raise AssistantError(

@@ -120,7 +120,9 @@ def ingest(
             entry = manifest.documents.get(art.doc_id)
             if entry and entry.get("content_hash") == art.content_hash:
                 report.items.append(
-                    ItemResult(art.key, "unchanged", art.title, art.doc_id, entry.get("n_chunks", 0))
+                    ItemResult(
+                        art.key, "unchanged", art.title, art.doc_id, entry.get("n_chunks", 0)
+                    )
                 )
                 continue
             twin = manifest.by_hash(art.content_hash) or hashes_in_run.get(art.content_hash)
@@ -168,7 +170,9 @@ def _commit(
     progress: Progress | None,
 ) -> int:
     all_chunks = [c for _, _, chunks in batch for c in chunks]
-    vectors = embedder.embed([embed_text(c) for c in all_chunks]) if all_chunks else np.zeros((0, 1))
+    vectors = (
+        embedder.embed([embed_text(c) for c in all_chunks]) if all_chunks else np.zeros((0, 1))
+    )
     for _origin, art, _chunks in batch:
         old = manifest.documents.get(art.doc_id)
         if old:

@@ -199,9 +199,7 @@ def load_url(url: str, timeout: float = 20.0) -> list[Article]:
         text, title = _clean(resp.text), ""
     if not text.strip():
         raise AssistantError(f"{url}: the page has no article text; try another URL.")
-    return [
-        Article(text=text, title=title or _title_from_text(text, url), key=url, url=url)
-    ]
+    return [Article(text=text, title=title or _title_from_text(text, url), key=url, url=url)]
 
 
 def _as_list(data: Any) -> list[Any]:

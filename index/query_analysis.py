@@ -19,13 +19,18 @@ MONTHS["sept"] = 9
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "October 7, 2023", "Oct. 7 2023", "7 October 2023", "2023-10-07"
 _DATE_PATTERNS = [
-    re.compile(rf"\b(?P<m>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH_RE})\.?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(
+        rf"\b(?P<m>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I
+    ),
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH_RE})\.?,?\s+(?P<y>\d{{4}})\b",
+        re.I,
+    ),
     re.compile(r"\b(?P<y>\d{4})-(?P<mn>\d{2})-(?P<d>\d{2})\b"),
 ]
 # Separators between a source's brand and its section: "FOX News - Health", "Cnbc | World ...".
 _SECTION_SEP = re.compile(r"\s+[-|:–—]\s+")
-_QUOTES = "'\"‘’“”"  # noqa: RUF001
+_QUOTES = "'\"‘’“”"
 # Where a compound question splits into claims.
 _CLAUSE_SPLIT = re.compile(
     r"\s*[;?]\s*"
@@ -37,10 +42,79 @@ _CLAUSE_SPLIT = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
 _STOP = frozenset(
-    "a an the and or but of to in on for by with from at as is was are were be been has have had "
-    "do does did that this these those which who whom whose what when where while whereas it its "
-    "his her their they he she also after before between both article articles report reports "
-    "reported reporting published according source news story than then there not no yes".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "by",
+        "with",
+        "from",
+        "at",
+        "as",
+        "is",
+        "was",
+        "are",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "that",
+        "this",
+        "these",
+        "those",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "while",
+        "whereas",
+        "it",
+        "its",
+        "his",
+        "her",
+        "their",
+        "they",
+        "he",
+        "she",
+        "also",
+        "after",
+        "before",
+        "between",
+        "both",
+        "article",
+        "articles",
+        "report",
+        "reports",
+        "reported",
+        "reporting",
+        "published",
+        "according",
+        "source",
+        "news",
+        "story",
+        "than",
+        "then",
+        "there",
+        "not",
+        "no",
+        "yes",
+    ]
 )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -81,6 +81,7 @@ class RetrievalConfig:
     prf_terms: int = 0  # pseudo-relevance feedback: expansion terms from the top chunks
     prf_docs: int = 5
     prf_weight: float = 0.5
+    doc_weight: float = 0.0  # weight of the whole article's fused score added to its chunks
     pool: int = 100  # candidates considered per ranking
 
     def replace(self, **changes: Any) -> RetrievalConfig:
@@ -129,16 +130,18 @@ class HybridIndex:
         if bm25_weight is not None:
             cfg = cfg.replace(bm25_weight=bm25_weight)
         self.config = cfg
-        self._bm25 = BM25([self._index_text(c) for c in chunks]) if chunks else None
         self.sources = sorted({c.source for c in chunks if c.source})
         self.matcher = SourceMatcher(self.sources)
-        self._source_of = np.array([c.source for c in chunks], dtype=object)
-        self._doc_index: dict[str, int] = {}
+        code = {s: i for i, s in enumerate(self.sources)}
+        self._source_code = np.array([code.get(c.source, -1) for c in chunks], dtype=np.int64)
+        self._day = np.array([_ordinal(_chunk_date(c)) for c in chunks], dtype=np.int64)
+        doc_index: dict[str, int] = {}
         self._doc = np.array(
-            [self._doc_index.setdefault(c.doc_id, len(self._doc_index)) for c in chunks],
-            dtype=np.int64,
+            [doc_index.setdefault(c.doc_id, len(doc_index)) for c in chunks], dtype=np.int64
         )
-        self._dates = np.array([_chunk_date(c) for c in chunks], dtype=object)
+        self.n_docs = len(doc_index)
+        self._bm25 = BM25([self._index_text(c) for c in chunks]) if chunks else None
+        self._doc_bm25 = BM25(self._doc_texts()) if chunks else None
 
     @property
     def bm25_weight(self) -> float:
@@ -147,6 +150,15 @@ class HybridIndex:
     @staticmethod
     def _index_text(chunk: Chunk) -> str:
         return f"{chunk.title}\n{chunk.source}\n{chunk.text}"
+
+    def _doc_texts(self) -> list[str]:
+        """Each article as one text: title, source and its chunks in order."""
+        parts: list[list[str]] = [[] for _ in range(self.n_docs)]
+        for c, d in zip(self.chunks, self._doc, strict=True):
+            if not parts[d]:
+                parts[d].extend([c.title, c.source])
+            parts[d].append(c.text)
+        return ["\n".join(p) for p in parts]
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -163,27 +175,32 @@ class HybridIndex:
         q = self.embedder.embed_query(query)
         return np.asarray(self.embeddings @ q, dtype=np.float32)
 
-    def _fused(self, bm: np.ndarray, dn: np.ndarray, cfg: RetrievalConfig) -> np.ndarray:
+    def _score(self, text: str, dense: np.ndarray, cfg: RetrievalConfig) -> np.ndarray:
+        """Fused chunk score for one query text, plus the fused score of each chunk's article."""
         w = cfg.bm25_weight
-        if w >= 1.0:
-            return _scale_max(bm)
-        if w <= 0.0:
-            return _scale_median(dn)
-        return w * _scale_max(bm) + (1 - w) * _scale_median(dn)
+        bm = self._bm25.scores(text) if self._bm25 is not None and w > 0 else None
+        score = _fuse(bm, dense if w < 1 else None, w)
+        if cfg.doc_weight > 0 and self._doc_bm25 is not None:
+            doc_bm = self._doc_bm25.scores(text) if w > 0 else None
+            doc_dn = None
+            if w < 1:
+                doc_dn = np.full(self.n_docs, -1.0, dtype=np.float32)
+                np.maximum.at(doc_dn, self._doc, dense)
+            score = score + cfg.doc_weight * _fuse(doc_bm, doc_dn, w)[self._doc]
+        return score
 
     def _source_mask(self, sources: list[str] | tuple[str, ...]) -> np.ndarray:
-        if not sources:
+        codes = [self.sources.index(s) for s in sources if s in self.sources]
+        if not codes:
             return np.zeros(len(self.chunks), dtype=bool)
-        return np.isin(self._source_of, list(sources))
+        return np.isin(self._source_code, codes)
 
     def _date_bonus(self, dates: list[str] | tuple[str, ...]) -> np.ndarray:
         """1 for chunks published on a named date, 0.5 a day either side (time zones)."""
         out = np.zeros(len(self.chunks), dtype=np.float32)
         for iso in dates:
-            day = date.fromisoformat(iso)
-            near = [(day + timedelta(days=d)).isoformat() for d in (-1, 1)]
-            out = np.maximum(out, 0.5 * np.isin(self._dates, near))
-            out = np.maximum(out, np.isin(self._dates, [iso]).astype(np.float32))
+            gap = np.abs(self._day - _ordinal(iso))
+            out = np.maximum(out, np.where(gap == 0, 1.0, np.where(gap == 1, 0.5, 0.0)))
         return out
 
     # -- search -------------------------------------------------------------------------
@@ -200,39 +217,41 @@ class HybridIndex:
         if not self.chunks or k <= 0:
             return []
         cfg = config or self.config
-        qa = self.analyse(query)
-        subs = qa.subqueries if cfg.decompose else []
-        texts = [query] + [s.text for s in subs]
-        dense_all = self._dense_many(texts, cfg)
-        bm = self.bm25_scores(query)
-        main = self._fused(bm, dense_all[0], cfg)
-        if cfg.prf_terms > 0 and self._bm25 is not None:
-            main = self._feedback(query, main, dense_all[0], cfg)
-        main = main + self._metadata_bonus(qa.source_names, qa.date_values, cfg.source_boost,
-                                           cfg.date_boost)
         allowed = None
         if filters and not filters.is_empty():
             allowed = np.array([filters.accepts(c) for c in self.chunks])
             if not allowed.any():
                 return []
+        qa = self.analyse(query)
+        subs = qa.subqueries if cfg.decompose else []
+        dense_all = self._dense_many([query] + [s.text for s in subs], cfg)
+        main = self._score(query, dense_all[0], cfg)
+        if cfg.prf_terms > 0 and self._bm25 is not None:
+            main = self._feedback(query, main, dense_all[0], cfg)
+        main = main + self._metadata_bonus(
+            qa.source_names, qa.date_values, cfg.source_boost, cfg.date_boost
+        )
         rankings = [self._ranking(main, allowed, cfg.pool)]
         for sub, dn in zip(subs, dense_all[1:], strict=True):
-            score = self._fused(self.bm25_scores(sub.text), dn, cfg)
+            score = self._score(sub.text, dn, cfg)
             score = score + self._metadata_bonus(
                 list(sub.sources), list(sub.dates), cfg.sub_constraint, cfg.sub_constraint
             )
+            if not sub.sources:
+                score = score + self._metadata_bonus(qa.source_names, [], cfg.source_boost, 0.0)
             rankings.append(self._ranking(score, allowed, cfg.pool))
         order = self._assemble(rankings, k, cfg)
-        return [
-            Hit(self.chunks[i], float(main[i]), float(bm[i]), float(dense_all[0][i]))
-            for i in order
-        ]
+        return [Hit(self.chunks[i], float(main[i]), dense=float(dense_all[0][i])) for i in order]
 
     def _dense_many(self, texts: list[str], cfg: RetrievalConfig) -> list[np.ndarray]:
         if cfg.bm25_weight >= 1.0:
             return [np.zeros(len(self.chunks), dtype=np.float32) for _ in texts]
-        vecs = self.embedder.embed(texts) if len(texts) > 1 else [self.embedder.embed_query(texts[0])]
-        return [np.asarray(self.embeddings @ v, dtype=np.float32) for v in vecs]
+        if len(texts) > 1:
+            vecs = np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        else:
+            vecs = np.asarray(self.embedder.embed_query(texts[0]), dtype=np.float32)[None, :]
+        sims = self.embeddings @ vecs.T  # one matrix product for all the texts
+        return [np.ascontiguousarray(sims[:, j]) for j in range(len(texts))]
 
     def _metadata_bonus(
         self, sources: list[str], dates: list[str], source_boost: float, date_boost: float
@@ -255,7 +274,7 @@ class HybridIndex:
         if not extra:
             return score
         weights = {t: cfg.prf_weight * w * max(1, len(own)) for t, w in extra.items()}
-        return self._fused(self._bm25.scores(query, weights), dense, cfg)
+        return _fuse(self._bm25.scores(query, weights), dense, cfg.bm25_weight)
 
     @staticmethod
     def _ranking(score: np.ndarray, allowed: np.ndarray | None, pool: int) -> list[int]:
@@ -302,6 +321,24 @@ class HybridIndex:
             if len(chosen) >= k or not cap:
                 break
         return chosen[:k]
+
+
+def _fuse(bm: np.ndarray | None, dense: np.ndarray | None, w: float) -> np.ndarray:
+    """w * BM25 / max(BM25) + (1 - w) * median-rescaled cosine (either may be absent)."""
+    if bm is None and dense is None:
+        raise ValueError("nothing to fuse")
+    if dense is None or w >= 1.0:
+        return _scale_max(bm) if bm is not None else np.zeros_like(dense)
+    if bm is None or w <= 0.0:
+        return _scale_median(dense)
+    return w * _scale_max(bm) + (1 - w) * _scale_median(dense)
+
+
+def _ordinal(iso: str) -> int:
+    try:
+        return date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return -(10**9)
 
 
 def _scale_max(x: np.ndarray) -> np.ndarray:

@@ -180,11 +180,11 @@ class ChunkStore:
             got = self.collection.get(
                 include=["documents", "metadatas", "embeddings"], limit=BATCH, offset=offset
             )
-            embs = got["embeddings"]
-            for cid, text, meta, emb in zip(
+            embs: Any = got["embeddings"] if got["embeddings"] is not None else []
+            for cid, text, meta_in, emb in zip(
                 got["ids"], got["documents"] or [], got["metadatas"] or [], embs, strict=False
             ):
-                meta = dict(meta or {})
+                meta: dict[str, Any] = dict(meta_in or {})
                 chunks.append(
                     Chunk(
                         id=cid,
@@ -218,7 +218,8 @@ class ChunkStore:
             where=where or None,
             include=["distances"],
         )
-        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=False)]
+        distances: Any = res["distances"] or [[]]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], distances[0], strict=False)]
 
     def reset(self) -> None:
         self.client.delete_collection(self.collection.name)

@@ -104,7 +104,16 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     path = tmp_path_factory.mktemp("chroma-server")
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
     proc = subprocess.Popen(
-        [str(BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(BIN / "chroma"),
+            "run",
+            "--path",
+            str(path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import CitationChecker, is_refusal
 from assistant.answer import REFUSAL
+from assistant.citations import CitationChecker, is_refusal
 from assistant.text import markers, numbers, split_sentences, strip_markers
 from index.chunking import Chunk
 from index.retrieval import Hit
@@ -52,7 +52,11 @@ def test_marker_to_wrong_passage_is_repaired(checker: CitationChecker) -> None:
     res = checker.check("Airstrikes killed at least six people and injured 21 [1].", hits(P1, P2))
     assert res.kept == [("Airstrikes killed at least six people and injured 21.", [2])]
     assert res.repaired == [
-        {"sentence": "Airstrikes killed at least six people and injured 21.", "from": [1], "to": [2]}
+        {
+            "sentence": "Airstrikes killed at least six people and injured 21.",
+            "from": [1],
+            "to": [2],
+        }
     ]
 
 
@@ -76,7 +80,7 @@ def test_out_of_range_marker(checker: CitationChecker) -> None:
 
 
 def test_words_scattered_over_a_passage_do_not_support(checker: CitationChecker) -> None:
-    p = ". ".join(f"Sentence {w} stands alone here" for w in "alpha beta gamma delta".split())
+    p = ". ".join(f"Sentence {w} stands alone here" for w in ["alpha", "beta", "gamma", "delta"])
     far = p + ". Filler one. Filler two. Filler three. Filler four. Omega closes."
     res = checker.check("Alpha, delta and omega close [1].", hits(far))
     assert res.kept == []
@@ -98,7 +102,7 @@ def test_refusals_are_recognised(checker: CitationChecker) -> None:
 
 def test_text_helpers() -> None:
     text = "The U.S. said so. Mr. Smith left at 5 p.m. on Monday! Next one."
-    assert [text[a:b] for a, b in split_sentences(text)][0] == "The U.S. said so."
+    assert next(text[a:b] for a, b in split_sentences(text)) == "The U.S. said so."
     assert markers("a [1] b [2, 3].") == [1, 2, 3]
     assert strip_markers("Drones were shot down [1].") == "Drones were shot down."
     assert numbers("six people and 1,200 drones") == {"6", "1200"}

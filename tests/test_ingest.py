@@ -114,7 +114,11 @@ def test_jsonl_records_get_metadata(tmp_path: Path) -> None:
     ans = a.ask("How much did the river rise on Tuesday?")
     assert "3 metres" in ans.answer
     (c,) = ans.citations
-    assert (c.source, c.url, c.published_at) == ("Daily", "https://d.test/1", "2023-10-05T08:00:00Z")
+    assert (c.source, c.url, c.published_at) == (
+        "Daily",
+        "https://d.test/1",
+        "2023-10-05T08:00:00Z",
+    )
     assert STORY[c.start : c.end] == c.text
 
 

@@ -26,6 +26,7 @@ from ui.render import (
     CSS,
     JS_HEAD,
     PANEL_EMPTY,
+    PANEL_JS,
     PANEL_WORKING,
     plain_history,
     render_answer,
@@ -57,7 +58,9 @@ def _parse_date(value: str | None, label: str) -> str | None:
         ) from None
 
 
-def make_filters(sources: list[str] | None, date_from: str | None, date_to: str | None) -> Filters | None:
+def make_filters(
+    sources: list[str] | None, date_from: str | None, date_to: str | None
+) -> Filters | None:
     """Filters from the page's inputs (None when nothing is set)."""
     d_from = _parse_date(date_from, "from")
     d_to = _parse_date(date_to, "to")
@@ -80,25 +83,34 @@ def error_message(err: BaseException) -> str:
             f"The language model server could not be reached ({name}); start it or check "
             "OPENAI_BASE_URL / ASSISTANT_OPENAI_BASE_URL, or use ASSISTANT_LLM=extractive."
         )
-    return f"Answering failed ({name}{': ' + detail if detail else ''}); the server log has details."
+    return (
+        f"Answering failed ({name}{': ' + detail if detail else ''}); the server log has details."
+    )
 
 
 # -- the page --------------------------------------------------------------------------------
-def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
-    """The chat page for one Assistant (call .launch() on it, or use launch())."""
+class Handlers:
+    """The page's server-side functions for one Assistant (plain methods: easy to test)."""
+
+    def __init__(self, assistant: Any) -> None:
+        self.assistant = assistant
 
     def respond(
+        self,
         message: str,
         history: list[Any],
-        sources: list[str] | None,
-        date_from: str,
-        date_to: str,
+        sources: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
     ) -> Iterator[tuple[str, Any]]:
+        """Stream the answer into the chat; the last item is the checked answer with linked
+        [n] markers and the sources panel for it."""
         text = ""
         try:
             filters = make_filters(sources, date_from, date_to)
+            self._ensure_articles()
             final: Answer | None = None
-            for item in assistant.stream(message, plain_history(history), filters):
+            for item in self.assistant.stream(message, plain_history(history), filters):
                 if isinstance(item, Answer):
                     final = item
                 elif item:
@@ -113,80 +125,106 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
                 log.exception("answering %r failed", message)
             yield render_error(error_message(err)), PANEL_EMPTY
 
-    def ask(question: str) -> dict[str, Any]:
+    def _ensure_articles(self) -> None:
+        """An empty index is an error in the chat (not a bare "the articles do not say"),
+        unless the Assistant will index its seed corpus first."""
+        a = self.assistant
+        settings = getattr(a, "settings", None)
+        if settings is None or a.documents():
+            return
+        if settings.auto_seed and Path(settings.seeds_dir).exists():
+            return
+        raise AssistantError(
+            "The index is empty: add articles in the Articles tab "
+            "(or run `assistant ingest PATH`), then ask again."
+        )
+
+    def ask(self, question: str) -> dict[str, Any]:
         """Answer one question; returns the `assistant ask --json` object (answer,
         citations with passage offsets, refused, timings_ms, citation-check record)."""
         try:
-            return dict(assistant.ask(question).to_dict())
+            return dict(self.assistant.ask(question).to_dict())
         except Exception as err:
             if not isinstance(err, AssistantError):
                 log.exception("/ask %r failed", question)
             raise gr.Error(error_message(err)) from None
 
-    def status_html() -> str:
+    def status_html(self) -> str:
+        a = self.assistant
         try:
-            info = assistant.status()
+            info = a.status()
         except Exception as err:
             info = {"documents": 0, "chunks": 0}
             log.warning("status failed: %s", err)
-        return render_status(info, assistant.llm_name, assistant.embedding_name)
+        return render_status(info, a.llm_name, a.embedding_name)
+
+    def refresh(self) -> tuple[Any, ...]:
+        """(status line, documents table, forget dropdown, sources filter dropdown)."""
+        return (self.status_html(), *articles.refresh_outputs(self.assistant, None))
+
+
+def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
+    """The chat page for one Assistant (use launch() to serve it with its CSS and script)."""
+    h = Handlers(assistant)
 
     with gr.Blocks(title="News assistant", fill_height=False) as demo:
         with gr.Row(equal_height=False):
-            gr.Markdown("## 📰 News assistant\nAnswers come from the indexed articles; each "
-                        "**[n]** links to the passage it rests on.")
-        status = gr.HTML(status_html, elem_id="status-line")
-        sources_panel = gr.HTML(PANEL_EMPTY, elem_id="sources-panel", render=False)
+            gr.Markdown(
+                "## News assistant\nAnswers come from the indexed articles; each "
+                "**[n]** links to the passage it rests on."
+            )
+        status = gr.HTML("", elem_id="status-line")
+        sources_panel = gr.HTML(
+            PANEL_EMPTY, elem_id="sources-panel", render=False, js_on_load=PANEL_JS
+        )
         with gr.Tabs():
-            with gr.Tab("Ask", id="ask"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3, min_width=360):
-                        with gr.Accordion("Filters", open=False, elem_id="filters"):
-                            with gr.Row():
-                                source_box = gr.Dropdown(
-                                    label="Sources",
-                                    choices=[],
-                                    multiselect=True,
-                                    info="only these sources (empty: all)",
-                                    elem_id="filter-sources",
-                                    scale=2,
-                                )
-                                date_from = gr.Textbox(
-                                    label="From", placeholder="YYYY-MM-DD", elem_id="filter-from"
-                                )
-                                date_to = gr.Textbox(
-                                    label="To", placeholder="YYYY-MM-DD", elem_id="filter-to"
-                                )
-                        chatbot = gr.Chatbot(
-                            elem_id="chatbot",
-                            height=520,
-                            latex_delimiters=[],
-                            buttons=["copy"],
-                            feedback_options=None,
-                            placeholder="Ask about the news articles in the index.",
+            with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=360):
+                    with gr.Accordion("Filters", open=False, elem_id="filters"), gr.Row():
+                        source_box = gr.Dropdown(
+                            label="Sources",
+                            choices=[],
+                            multiselect=True,
+                            info="only these sources (empty: all)",
+                            elem_id="filter-sources",
+                            scale=2,
                         )
-                        chat = gr.ChatInterface(
-                            respond,
-                            chatbot=chatbot,
-                            textbox=gr.Textbox(
-                                placeholder="Ask a question about the articles…",
-                                show_label=False,
-                                elem_id="question",
-                                submit_btn=True,
-                                stop_btn=True,
-                                autofocus=True,
-                            ),
-                            additional_inputs=[source_box, date_from, date_to],
-                            additional_outputs=[sources_panel],
-                            examples=[[q, None, None, None] for q in EXAMPLES],
-                            run_examples_on_click=False,
-                            api_name="chat",
-                            api_visibility="undocumented",
-                            fill_height=False,
+                        date_from = gr.Textbox(
+                            label="From", placeholder="YYYY-MM-DD", elem_id="filter-from"
                         )
-                    with gr.Column(scale=2, min_width=300):
-                        gr.Markdown("### Sources")
-                        sources_panel.render()
+                        date_to = gr.Textbox(
+                            label="To", placeholder="YYYY-MM-DD", elem_id="filter-to"
+                        )
+                    chatbot = gr.Chatbot(
+                        elem_id="chatbot",
+                        height=520,
+                        latex_delimiters=[],
+                        buttons=["copy"],
+                        feedback_options=None,
+                        placeholder="Ask about the news articles in the index.",
+                    )
+                    chat = gr.ChatInterface(
+                        h.respond,
+                        chatbot=chatbot,
+                        textbox=gr.Textbox(
+                            placeholder="Ask a question about the articles…",
+                            show_label=False,
+                            elem_id="question",
+                            submit_btn=True,
+                            stop_btn=True,
+                            autofocus=True,
+                        ),
+                        additional_inputs=[source_box, date_from, date_to],
+                        additional_outputs=[sources_panel],
+                        examples=[[q, None, None, None] for q in EXAMPLES],
+                        run_examples_on_click=False,
+                        api_name="chat",
+                        api_visibility="undocumented",
+                        fill_height=False,
+                    )
+                with gr.Column(scale=2, min_width=300):
+                    gr.Markdown("### Sources")
+                    sources_panel.render()
             with gr.Tab("Articles", id="articles") as articles_tab:
                 widgets = articles.build(assistant)
 
@@ -195,15 +233,12 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
             lambda: PANEL_WORKING, None, sources_panel, queue=False, api_visibility="private"
         )
 
-        def refresh() -> tuple[Any, ...]:
-            return (status_html(), *articles.refresh_outputs(assistant, None))
-
         refresh_targets = [status, *widgets.refresh_targets, source_box]
-        demo.load(refresh, None, refresh_targets, api_visibility="private")
-        articles_tab.select(refresh, None, refresh_targets, api_visibility="private")
-        widgets.wire(refresh, refresh_targets)
+        demo.load(h.refresh, None, refresh_targets, api_visibility="private")
+        articles_tab.select(h.refresh, None, refresh_targets, api_visibility="private")
+        widgets.wire(h.refresh, refresh_targets)
 
-        gr.api(ask, api_name="ask", concurrency_limit="default")
+        gr.api(h.ask, api_name="ask", concurrency_limit="default")
 
     demo.queue(default_concurrency_limit=concurrency)
     return demo
@@ -257,7 +292,9 @@ def warm_up(assistant: Any) -> None:
     threading.Thread(target=run, name="ui-warm-up", daemon=True).start()
 
 
-def launch(host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, assistant: Any = None) -> None:
+def launch(
+    host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, assistant: Any = None
+) -> None:
     """Serve the page; a non-loopback host needs --auth."""
     users = parse_auth(auth)
     if not is_loopback(host) and not users:
@@ -272,8 +309,11 @@ def launch(host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, a
         assistant = Assistant(Settings())
     demo = build_app(assistant)
     warm_up(assistant)
-    print(f"Serving the news assistant on http://{host}:{port} "
-          f"(LLM {assistant.llm_name}, embeddings {assistant.embedding_name})", flush=True)
+    print(
+        f"Serving the news assistant on http://{host}:{port} "
+        f"(LLM {assistant.llm_name}, embeddings {assistant.embedding_name})",
+        flush=True,
+    )
     try:
         demo.launch(
             server_name=host,

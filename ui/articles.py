@@ -19,7 +19,11 @@ from ui.render import esc
 
 log = logging.getLogger("assistant.ui")
 
+STATUSES = ("indexed", "replaced", "unchanged", "duplicate", "removed", "rejected")
 RESULT_COLUMNS = ["input", "status", "title", "passages", "reason"]
+# Gradio finds a Progress default in a handler's signature and reports through it per event;
+# track_tqdm also shows the embedding progress bar of Assistant.ingest.
+PROGRESS = gr.Progress(track_tqdm=True)
 DOC_COLUMNS = ["doc_id", "title", "source", "published", "passages", "path or URL", "indexed at"]
 
 
@@ -41,10 +45,12 @@ class ArticleWidgets:
     def wire(self, refresh: Callable[[], tuple[Any, ...]], targets: list[Any]) -> None:
         """Events; `refresh` updates `targets` (status line, tables, dropdowns) afterwards."""
         a = self.assistant
+
+        def add(files: list[Any] | None, urls: str | None, progress: Any = PROGRESS) -> Any:
+            return add_articles(a, files, urls, progress)
+
         self.add_button.click(
-            lambda files, urls, progress=gr.Progress(track_tqdm=True): add_articles(
-                a, files, urls, progress
-            ),
+            add,
             [self.files, self.urls],
             [self.results, self.add_summary],
             concurrency_limit=1,
@@ -66,35 +72,35 @@ class ArticleWidgets:
 
 def build(assistant: Any) -> ArticleWidgets:
     """Lay the tab out (inside a gr.Tab context)."""
+    gr.Markdown("### Add articles")
     with gr.Row(equal_height=False):
+        files = gr.File(
+            label="Article files (.txt, .md, .html, .json, .jsonl)",
+            file_count="multiple",
+            file_types=sorted(SUPPORTED),
+            type="filepath",
+            elem_id="upload",
+            scale=1,
+        )
         with gr.Column(scale=1, min_width=320):
-            gr.Markdown("### Add articles")
-            files = gr.File(
-                label="Article files (.txt, .md, .html, .json, .jsonl)",
-                file_count="multiple",
-                file_types=sorted(SUPPORTED),
-                type="filepath",
-                elem_id="upload",
-            )
             urls = gr.Textbox(
                 label="Article URLs (one per line)",
-                lines=2,
+                lines=3,
                 placeholder="https://example.com/news/story.html",
                 elem_id="urls",
             )
             add_button = gr.Button("Add to the index", variant="primary", elem_id="add-articles")
-        with gr.Column(scale=2, min_width=360):
-            gr.Markdown("### Result")
-            add_summary = gr.HTML("", elem_id="add-summary")
-            results = gr.Dataframe(
-                value=pd.DataFrame(columns=RESULT_COLUMNS),
-                headers=RESULT_COLUMNS,
-                datatype="str",
-                interactive=False,
-                wrap=True,
-                elem_id="add-results",
-                max_height=320,
-            )
+    add_summary = gr.HTML("", elem_id="add-summary")
+    results = gr.Dataframe(
+        value=pd.DataFrame(columns=RESULT_COLUMNS),
+        headers=RESULT_COLUMNS,
+        datatype="str",
+        interactive=False,
+        wrap=True,
+        elem_id="add-results",
+        max_height=320,
+        column_widths=["26%", "10%", "32%", "9%", "23%"],
+    )
     gr.Markdown("### Indexed articles")
     documents = gr.Dataframe(
         value=pd.DataFrame(columns=DOC_COLUMNS),
@@ -104,6 +110,7 @@ def build(assistant: Any) -> ArticleWidgets:
         wrap=True,
         elem_id="documents",
         max_height=420,
+        column_widths=["14%", "30%", "10%", "10%", "8%", "18%", "10%"],
     )
     with gr.Row(equal_height=True):
         forget_box = gr.Dropdown(
@@ -147,7 +154,9 @@ def refresh_outputs(assistant: Any, selected: str | None) -> tuple[Any, Any, Any
     except Exception as err:
         log.warning("listing documents failed: %s", err)
         docs = []
-    choices = [(f"{(d.get('title') or '(untitled)')[:80]} ({d['doc_id']})", d["doc_id"]) for d in docs]
+    choices = [
+        (f"{(d.get('title') or '(untitled)')[:80]} ({d['doc_id']})", d["doc_id"]) for d in docs
+    ]
     ids = {d["doc_id"] for d in docs}
     sources = sorted({str(d.get("source")) for d in docs if d.get("source")})
     return (
@@ -161,37 +170,37 @@ def uploads_dir(assistant: Any) -> Path:
     return Path(assistant.settings.home) / "uploads"
 
 
-def add_articles(assistant: Any, files: list[Any] | None, urls: str | None, progress: Any) -> tuple[pd.DataFrame, str]:
-    """Index uploaded files and URLs one by one; one result row per article or input."""
-    targets: list[tuple[str, str]] = []  # (label, target)
-    rows: list[list[str]] = []
+def add_articles(
+    assistant: Any, files: list[Any] | None, urls: str | None, progress: Any
+) -> tuple[pd.DataFrame, str]:
+    """Index uploaded files and URLs one by one, in the order given; one result row per
+    article (a JSON/JSONL file can hold several) or per input that could not be used."""
     dest = uploads_dir(assistant)
+    inputs: list[tuple[str, str | None, str]] = []  # (label, target or None, why not)
     for f in files or []:
         src = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
-        name = src.name
         try:
             dest.mkdir(parents=True, exist_ok=True)
             # A stable place (and key) per file name: re-uploading an edited article replaces it.
-            target = dest / name
-            shutil.copyfile(src, target)
-            targets.append((name, str(target)))
+            stored = dest / src.name
+            shutil.copyfile(src, stored)
+            inputs.append((src.name, str(stored), ""))
         except OSError as err:
-            rows.append([name, "rejected", "", "", f"could not store the upload ({err})"])
+            inputs.append((src.name, None, f"could not store the upload ({err})"))
     for line in (urls or "").splitlines():
         url = line.strip()
-        if not url:
-            continue
-        if not is_url(url):
-            rows.append([url, "rejected", "", "", "not an http(s) URL"])
-            continue
-        targets.append((url, url))
-    if not targets and not rows:
+        if url:
+            inputs.append((url, url, "") if is_url(url) else (url, None, "not an http(s) URL"))
+    if not inputs:
         return pd.DataFrame(columns=RESULT_COLUMNS), (
             '<p class="src-note">Choose files or enter URLs, then press “Add to the index”.</p>'
         )
-    counts: dict[str, int] = {}
-    for i, (label, target) in enumerate(targets):
-        progress((i, len(targets)), desc=f"Indexing {label} ({i + 1}/{len(targets)})")
+    rows: list[list[str]] = []
+    for i, (label, target, why_not) in enumerate(inputs):
+        progress((i, len(inputs)), desc=f"Indexing {label} ({i + 1}/{len(inputs)})")
+        if target is None:
+            rows.append([label, "rejected", "", "", why_not])
+            continue
         try:
             report = assistant.ingest([target], progress=True)
         except AssistantError as err:
@@ -206,10 +215,11 @@ def add_articles(assistant: Any, files: list[Any] | None, urls: str | None, prog
             rows.append(
                 [key or label, item.status, item.title, str(item.chunks or ""), item.reason]
             )
-    progress((len(targets), len(targets)), desc="Done")
+    progress((len(inputs), len(inputs)), desc="Done")
+    counts: dict[str, int] = {}
     for r in rows:
         counts[r[1]] = counts.get(r[1], 0) + 1
-    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    summary = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts.get(s))
     return pd.DataFrame(rows, columns=RESULT_COLUMNS), f'<p class="add-summary">{esc(summary)}</p>'
 
 
@@ -220,9 +230,10 @@ def forget_article(assistant: Any, doc_id: str | None) -> str:
         out = assistant.forget(doc_id)
     except AssistantError as err:
         return f'<p class="chat-error">{esc(err)}</p>'
+    n = int(out.get("chunks", 0))
     return (
         f"<p>Forgot <b>{esc(out.get('title', ''))}</b> ({esc(out.get('doc_id', doc_id))}), "
-        f"{int(out.get('chunks', 0))} passages removed.</p>"
+        f"{n} passage{'' if n == 1 else 's'} removed.</p>"
     )
 
 

@@ -24,9 +24,7 @@ PANEL_EMPTY = (
     '<div class="src-panel"><p class="src-note">Ask a question: the passages the answer '
     "cites show here, with the sentences it used highlighted.</p></div>"
 )
-PANEL_WORKING = (
-    '<div class="src-panel"><p class="src-note">Looking for passages&hellip;</p></div>'
-)
+PANEL_WORKING = '<div class="src-panel"><p class="src-note">Looking for passages&hellip;</p></div>'
 
 
 def esc(value: Any) -> str:
@@ -231,7 +229,10 @@ def render_check(answer: Answer) -> str:
     if not items:
         if answer.refused:
             return ""
-        return '<p class="src-check ok">Citation check: every sentence is supported by its cited passage.</p>'
+        return (
+            '<p class="src-check ok">Citation check: every sentence is supported by its '
+            "cited passage.</p>"
+        )
     return f'<div class="src-check"><b>Citation check</b><ul>{"".join(items)}</ul></div>'
 
 
@@ -244,6 +245,13 @@ def _as_list(x: Any) -> list[Any]:
 def render_sources(answer: Answer, answer_id: str) -> str:
     """The sources panel for one answer."""
     parts = ['<div class="src-panel">']
+    asked = (answer.question or "").strip()
+    searched = (answer.standalone_question or "").strip()
+    if searched and asked and searched != asked:
+        parts.append(
+            f'<p class="src-note src-searched">Searched for <q>{esc(searched)}</q> '
+            "(the question with the conversation's context).</p>"
+        )
     if answer.refused or not answer.citations:
         parts.append(
             '<p class="src-note">No passage in the indexed articles answers this question.</p>'
@@ -262,7 +270,7 @@ def render_status(info: dict[str, Any], llm: str, embedding: str) -> str:
     chunks = info.get("chunks", 0)
     return (
         f'<div class="status-line"><span><b>LLM:</b> <code>{esc(llm)}</code></span>'
-        f'<span><b>Embeddings:</b> <code>{esc(embedding)}</code></span>'
+        f"<span><b>Embeddings:</b> <code>{esc(embedding)}</code></span>"
         f"<span><b>Index:</b> {int(docs)} article{'s' if docs != 1 else ''}, "
         f"{int(chunks)} passages</span></div>"
     )
@@ -280,14 +288,26 @@ CSS = """
 .src-n { color: var(--color-accent); }
 .src-meta { color: var(--body-text-color-subdued); font-size: 0.9em; margin-bottom: 0.4em;
   overflow-wrap: anywhere; }
-.src-text { white-space: pre-wrap; max-height: 22em; overflow-y: auto; }
+.src-text { white-space: pre-wrap; max-height: 22em; overflow-y: auto; position: relative; }
 .src-context { color: var(--body-text-color-subdued); }
-.src-passage { border-left: 3px solid var(--color-accent); padding-left: 0.3em; }
+.src-passage { background: rgba(128, 128, 128, 0.10); }
 .src-text mark { background: #ffe066; color: #000; padding: 0 0.1em; }
 .src-check ul { margin: 0.2em 0 0 1.2em; }
 .src-check.ok { color: var(--body-text-color-subdued); }
 .chat-error { color: var(--error-text-color, #b91c1c); }
 a.cite { text-decoration: none; font-weight: 600; }
+"""
+
+# Each new sources panel scrolls every passage box to its first highlighted sentence.
+PANEL_JS = """
+const focus = () => element.querySelectorAll('.src-text').forEach((box) => {
+  const m = box.querySelector('mark');
+  if (!m) return;
+  const line = parseFloat(getComputedStyle(box).lineHeight) || 20;
+  box.scrollTop = Math.max(0, Math.floor(m.offsetTop / line - 2) * line);
+});
+watch('value', focus);
+focus();
 """
 
 # Clicking an [n] marker scrolls its sources-panel entry into view and flashes it (the

@@ -1,0 +1,117 @@
+"""End to end on seeds/questions.jsonl, the same checks for every backend (real models)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from assistant import REFUSAL, Assistant, AssistantError, Settings
+from tests.conftest import BIN, REPO, seed_questions
+
+pytestmark = pytest.mark.slow
+
+
+def norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9 ]", " ", s.lower().replace("’", "'"))
+
+
+def score(a: Assistant) -> dict[str, float]:
+    answered = cited = refused_ok = n_ans = n_un = 0
+    for q in seed_questions():
+        ans = a.ask(q["question"])
+        if q.get("unanswerable"):
+            n_un += 1
+            refused_ok += ans.refused and ans.answer == REFUSAL
+            continue
+        n_ans += 1
+        ok = any(norm(x) in norm(ans.answer) for x in q["answers"])
+        ev = all(any(norm(e) in norm(c.text) for c in ans.citations) for e in q["evidence"])
+        answered += ok
+        cited += ok and ev
+        for c in ans.citations:  # every citation points into the article, by offsets
+            assert c.end - c.start == len(c.text)
+            assert f"[{c.n}]" in ans.answer
+    return {"accuracy": answered / n_ans, "cited": cited / n_ans, "refusal": refused_ok / n_un}
+
+
+@pytest.fixture(params=["extractive", "local", "openai"])
+def backend_settings(request: pytest.FixtureRequest, seeded_home: Path) -> Settings:
+    kw: dict = {}
+    if request.param == "openai":
+        base = request.getfixturevalue("llama_server")
+        kw = {"openai_base_url": base, "openai_api_key": "test-key", "openai_model": "smollm2"}
+    return Settings(home=seeded_home, llm=request.param, progress=False, **kw)
+
+
+def test_seed_questions_per_backend(backend_settings: Settings) -> None:
+    a = Assistant(backend_settings)
+    result = score(a)
+    print(backend_settings.llm, result)
+    assert a.backend.name == backend_settings.llm
+    assert result["accuracy"] >= 0.85
+    assert result["cited"] >= 0.85
+    assert result["refusal"] >= 0.9
+
+
+def test_stream_yields_text_then_checked_answer(seeded_home: Path) -> None:
+    a = Assistant(Settings(home=seeded_home, llm="local", progress=False))
+    items = list(a.stream("How many people were injured in Monday's airstrikes?"))
+    *pieces, final = items
+    assert pieces and all(isinstance(p, str) for p in pieces)
+    assert "21" in final.answer and final.citations
+    assert final.timings_ms["first_token_ms"] <= final.timings_ms["total_ms"]
+
+
+def test_follow_up_uses_history(seeded_home: Path) -> None:
+    a = Assistant(Settings(home=seeded_home, llm="extractive", progress=False))
+    history = [
+        {"role": "user", "content": "What happened near the Kurakhove reservoir dam?"},
+        {"role": "assistant", "content": "Russian forces reportedly struck a dam [1]."},
+    ]
+    ans = a.chat("Which river could it flood?", history)
+    assert "Vovcha" in ans.answer
+    assert ans.standalone_question != ans.question
+
+
+def test_cli_ask_json_contract(seeded_home: Path) -> None:
+    env = dict(os.environ, ASSISTANT_HOME=str(seeded_home), ASSISTANT_LLM="extractive")
+    env.pop("OPENAI_API_KEY", None)
+    env.pop("OPENAI_BASE_URL", None)
+    out = subprocess.run(
+        [str(BIN / "assistant"), "ask", "Who is Trump's communications director?", "--json"],
+        capture_output=True, text=True, env=env, cwd=REPO, check=True,
+    )  # fmt: skip
+    data = json.loads(out.stdout)
+    assert {"answer", "citations", "refused", "timings_ms"} <= set(data)
+    assert "Steven Cheung" in data["answer"] and data["refused"] is False
+    c = data["citations"][0]
+    keys = {"n", "doc_id", "title", "source", "url", "path", "published_at", "text", "start",
+            "end", "score"}  # fmt: skip
+    assert keys <= set(c)
+    article = Path(c["path"]).read_text(encoding="utf-8")
+    assert article[c["start"] : c["end"]] == c["text"]
+    status = subprocess.run(
+        [str(BIN / "assistant"), "status", "--json"], capture_output=True, text=True, env=env,
+        check=True,
+    )  # fmt: skip
+    info = json.loads(status.stdout)
+    assert info["documents"] == 1 and info["embedding_model"] == "all-MiniLM-L6-v2"
+
+
+def test_cli_errors_are_one_line(tmp_path: Path) -> None:
+    env = dict(os.environ, ASSISTANT_HOME=str(tmp_path / "h"), ASSISTANT_LLM="openai")
+    env.pop("OPENAI_API_KEY", None)
+    env.pop("OPENAI_BASE_URL", None)
+    out = subprocess.run(
+        [str(BIN / "assistant"), "ingest", str(tmp_path / "missing")],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "No such file" in out.stderr
+    with pytest.raises(AssistantError, match="OPENAI_API_KEY"):
+        Assistant(Settings(home=tmp_path / "h2", llm="openai", progress=False)).backend  # noqa: B018
