@@ -5,7 +5,9 @@ appears in the passage, and (2) enough of its content words appear in one stretc
 passage (lexical recall), or the sentence is close in meaning to a passage sentence
 (MiniLM cosine) with some lexical overlap. Unsupported markers are removed or re-pointed at
 a passage that does support the sentence; sentences no passage supports are dropped.
-Thresholds are calibrated by benchmarks/calibrate_check.py (see its docstring).
+Thresholds are calibrated by benchmarks/calibrate_check.py (see its docstring): on 400
+positive and 402 negative MultiHop-RAG evidence pairs these values keep every positive and
+accept 3.5% of the negatives; raising LEXICAL_MIN to 0.8 only moves that to 2.7%.
 """
 
 from __future__ import annotations

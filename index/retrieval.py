@@ -81,6 +81,7 @@ class RetrievalConfig:
     prf_terms: int = 0  # pseudo-relevance feedback: expansion terms from the top chunks
     prf_docs: int = 5
     prf_weight: float = 0.5
+    sub_context: float = 0.0  # share of the whole question's score mixed into each sub-query
     doc_weight: float = 0.0  # weight of the whole article's fused score added to its chunks
     pool: int = 100  # candidates considered per ranking
 
@@ -239,6 +240,8 @@ class HybridIndex:
             )
             if not sub.sources:
                 score = score + self._metadata_bonus(qa.source_names, [], cfg.source_boost, 0.0)
+            if cfg.sub_context:
+                score = score + cfg.sub_context * main
             rankings.append(self._ranking(score, allowed, cfg.pool))
         order = self._assemble(rankings, k, cfg)
         return [Hit(self.chunks[i], float(main[i]), dense=float(dense_all[0][i])) for i in order]
