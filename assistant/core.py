@@ -180,7 +180,7 @@ class Assistant:
         passages = hits[: self.settings.top_k]
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        candidates = rank_sentences(standalone, passages, self.embedder)
+        candidates = rank_sentences(standalone, passages, self.embedder, focus=question)
         refuse = should_refuse(standalone, passages, candidates)
         timings["rank_ms"] = (time.perf_counter() - t) * 1000
         answer = Answer(

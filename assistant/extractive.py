@@ -75,9 +75,17 @@ def _idf(sents: list[set[str]]) -> dict[str, float]:
 
 
 def rank_sentences(
-    question: str, passages: list[Hit], embedder: Embedder | None, limit: int = 8
+    question: str,
+    passages: list[Hit],
+    embedder: Embedder | None,
+    limit: int = 8,
+    focus: str | None = None,
 ) -> list[Candidate]:
-    """Sentences of the passages, best first, with the parts of their score."""
+    """Sentences of the passages, best first, with the parts of their score.
+
+    `focus` is the user's own follow-up when `question` is its rewrite: the rewrite carries
+    the earlier topic, the follow-up says what is new, so lexical overlap counts both.
+    """
     pieces: list[tuple[int, int, int, str]] = []
     for n, hit in enumerate(passages, 1):
         for a, b in split_sentences(hit.chunk.text):
@@ -91,10 +99,14 @@ def rank_sentences(
     sent_words = [content_words(p[3]) for p in pieces]
     idf = _idf(sent_words)
     default_idf = max(idf.values(), default=1.0)
-    q_weight = sum(idf.get(w, default_idf) for w in qwords) or 1.0
-    lexical = np.array(
-        [sum(idf.get(w, default_idf) for w in qwords & sw) / q_weight for sw in sent_words]
-    )
+
+    def overlap(q: set[str]) -> np.ndarray:
+        weight = sum(idf.get(w, default_idf) for w in q) or 1.0
+        return np.array([sum(idf.get(w, default_idf) for w in q & sw) / weight for sw in sent_words])
+
+    lexical = overlap(qwords)
+    if focus and focus != question:
+        lexical = 0.5 * lexical + 0.5 * overlap(content_words(focus) - _GENERIC)
     if embedder is not None:
         vecs = embedder.embed([question] + [p[3] for p in pieces])
         dense = np.asarray(vecs[1:] @ vecs[0], dtype=np.float64)
