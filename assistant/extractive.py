@@ -102,7 +102,9 @@ def rank_sentences(
 
     def overlap(q: set[str]) -> np.ndarray:
         weight = sum(idf.get(w, default_idf) for w in q) or 1.0
-        return np.array([sum(idf.get(w, default_idf) for w in q & sw) / weight for sw in sent_words])
+        return np.array(
+            [sum(idf.get(w, default_idf) for w in q & sw) / weight for sw in sent_words]
+        )
 
     lexical = overlap(qwords)
     if focus and focus != question:

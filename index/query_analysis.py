@@ -41,80 +41,24 @@ _CLAUSE_SPLIT = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
+# Words that carry no claim: function words and the boilerplate of questions about news.
 _STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "by",
-        "with",
-        "from",
-        "at",
-        "as",
-        "is",
-        "was",
-        "are",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "that",
-        "this",
-        "these",
-        "those",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "when",
-        "where",
-        "while",
-        "whereas",
-        "it",
-        "its",
-        "his",
-        "her",
-        "their",
-        "they",
-        "he",
-        "she",
-        "also",
-        "after",
-        "before",
-        "between",
-        "both",
-        "article",
-        "articles",
-        "report",
-        "reports",
-        "reported",
-        "reporting",
-        "published",
-        "according",
-        "source",
-        "news",
-        "story",
-        "than",
-        "then",
-        "there",
-        "not",
-        "no",
-        "yes",
-    ]
+    re.findall(
+        r"\S+",
+        "a an the and or but of to in on for by with from at as is was are were be been has have "
+        "had do does did that this these those which who whom whose what when where while whereas "
+        "it its his her their they he she also after before between both article articles report "
+        "reports reported reporting published according source sources news story than then there "
+        "not no yes individual person company entity organization recently covered discussed "
+        "mentioned suggest suggests indicate indicates portrayal consistency consistent change "
+        "changed same another other one two three",
+    )
+)
+# A date after one of these words bounds the publication date, it does not name it.
+_DATE_BOUND = re.compile(r"\b(?:before|after|by|since|until|prior to|following)\s*$", re.I)
+# Text between two source mentions that only lists them ("TechCrunch and The Verge").
+_LIST_GLUE = re.compile(
+    r"^[\s,'\"‘’“”]*(?:and|or|&|as well as)?[\s,'\"‘’“”]*(?:both)?[\s,'\"‘’“”]*$", re.I
 )
 
 
@@ -135,6 +79,7 @@ class DateMention:
     iso: str
     start: int
     end: int
+    bound: bool = False  # "before October 7, 2023": a limit, not the publication date
 
 
 @dataclass
@@ -165,7 +110,8 @@ class QueryAnalysis:
 
     @property
     def date_values(self) -> list[str]:
-        return list(dict.fromkeys(d.iso for d in self.dates))
+        """Publication dates the question names (not the bounds of "before ..." and the like)."""
+        return list(dict.fromkeys(d.iso for d in self.dates if not d.bound))
 
 
 def source_aliases(source: str) -> set[str]:
@@ -262,7 +208,8 @@ def find_dates(text: str) -> list[DateMention]:
                 iso = date(int(g["y"]), month, int(g["d"])).isoformat()
             except ValueError:
                 continue
-            out.append(DateMention(iso, m.start(), m.end()))
+            bound = bool(_DATE_BOUND.search(text[: m.start()]))
+            out.append(DateMention(iso, m.start(), m.end(), bound))
             taken.append((m.start(), m.end()))
     out.sort(key=lambda d: d.start)
     return out
@@ -272,17 +219,46 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 1]
 
 
-def _strip_spans(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
-    """The text with the given absolute spans removed (source names, dates)."""
-    out, pos = [], 0
+def _strip_spans(query: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
+    """query[lo:hi] without the given spans (source names, dates), whitespace collapsed."""
+    out, pos = [], lo
     for s, e in sorted(spans):
-        s, e = s - offset, e - offset
-        if e <= 0 or s >= len(text):
+        if e <= lo or s >= hi:
             continue
-        out.append(text[pos : max(pos, s)])
+        out.append(query[pos : max(pos, s)])
         pos = max(pos, e)
-    out.append(text[pos:])
+    out.append(query[pos:hi])
     return " ".join("".join(out).split())
+
+
+def _source_groups(query: str, sources: list[SourceMention]) -> list[list[SourceMention]]:
+    """Mentions side by side ("by both TechCrunch and The Verge") form one group."""
+    groups: list[list[SourceMention]] = []
+    for m in sources:
+        if groups and _LIST_GLUE.match(query[groups[-1][-1].end : m.start]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def clause_spans(query: str, min_words: int = 3) -> list[tuple[int, int]]:
+    """(start, end) of each claim; pieces too short to retrieve on join a neighbour."""
+    cuts = [0]
+    for m in _CLAUSE_SPLIT.finditer(query):
+        cuts.extend([m.start(), m.end()])
+    cuts.append(len(query))
+    spans = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2) if cuts[i + 1] > cuts[i]]
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and len(content_words(query[merged[-1][0] : merged[-1][1]])) < min_words:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    if len(merged) > 1 and len(content_words(query[merged[-1][0] : merged[-1][1]])) < min_words:
+        tail = merged.pop()
+        merged[-1] = (merged[-1][0], tail[1])
+    return merged
 
 
 def decompose(
@@ -293,49 +269,46 @@ def decompose(
 ) -> list[SubQuery]:
     """Sub-queries of a compound question.
 
-    One per source mention (the text around it, up to the neighbouring mentions, with that
-    source's name and dates as constraints), and one per clause when the question lists
-    several claims ("..., while ...", "..., and has also ...").
+    One per named source: the text between the neighbouring source mentions (the whole
+    question when that is too short, e.g. "as reported by TechCrunch and The Verge"), with the
+    source and the dates in that stretch as constraints. And, when the question lists several
+    claims ("..., while ...", "..., and has also ..."), one per claim.
     """
     subs: list[SubQuery] = []
     spans = [(m.start, m.end) for m in sources] + [(d.start, d.end) for d in dates]
-    for i, m in enumerate(sources):
-        lo = sources[i - 1].end if i > 0 else 0
-        hi = sources[i + 1].start if i + 1 < len(sources) else len(query)
-        window = query[lo:hi]
-        own_dates = tuple(d.iso for d in dates if lo <= d.start < hi)
-        text = _strip_spans(window, spans, lo)
-        if len(content_words(text)) >= min_words or own_dates:
+    exact = [d for d in dates if not d.bound]
+    whole = _strip_spans(query, 0, len(query), spans)
+    groups = _source_groups(query, sources)
+    for i, group in enumerate(groups):
+        lo = groups[i - 1][-1].end if i > 0 else 0
+        hi = groups[i + 1][0].start if i + 1 < len(groups) else len(query)
+        text = _strip_spans(query, lo, hi, spans)
+        own_dates = tuple(d.iso for d in exact if lo <= d.start < hi)
+        if len(content_words(text)) < min_words:
+            text = whole
+        for m in group:
             subs.append(SubQuery(text, m.sources, own_dates, "source"))
-    clauses = _clauses(query)
+    clauses = clause_spans(query, min_words)
     if len(clauses) > 1:
-        pos = 0
-        for clause in clauses:
-            start = query.find(clause, pos)
-            end = start + len(clause)
-            pos = max(pos, end)
+        for start, end in clauses:
             inside = [m for m in sources if start <= m.start < end]
             own_sources = tuple(dict.fromkeys(s for m in inside for s in m.sources))
-            own_dates = tuple(d.iso for d in dates if start <= d.start < end)
-            text = _strip_spans(clause, spans, start)
+            own_dates = tuple(d.iso for d in exact if start <= d.start < end)
+            text = _strip_spans(query, start, end, spans)
             if len(content_words(text)) >= min_words:
                 subs.append(SubQuery(text, own_sources, own_dates, "clause"))
-    return subs
+    return _dedupe(subs)
 
 
-def _clauses(query: str, min_words: int = 3) -> list[str]:
-    """Split on clause boundaries, merging pieces too short to retrieve on into a neighbour."""
-    pieces = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(query) if p and p.strip(" ,")]
-    merged: list[str] = []
-    for piece in pieces:
-        if merged and len(content_words(merged[-1])) < min_words:
-            merged[-1] = f"{merged[-1]}, {piece}"
-        else:
-            merged.append(piece)
-    if len(merged) > 1 and len(content_words(merged[-1])) < min_words:
-        tail = merged.pop()
-        merged[-1] = f"{merged[-1]}, {tail}"
-    return merged
+def _dedupe(subs: list[SubQuery]) -> list[SubQuery]:
+    seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
+    out = []
+    for sub in subs:
+        key = (sub.text.lower(), sub.sources, sub.dates)
+        if key not in seen:
+            seen.add(key)
+            out.append(sub)
+    return out
 
 
 def analyse(query: str, matcher: SourceMatcher | None) -> QueryAnalysis:

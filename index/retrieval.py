@@ -82,6 +82,7 @@ class RetrievalConfig:
     prf_docs: int = 5
     prf_weight: float = 0.5
     sub_context: float = 0.0  # share of the whole question's score mixed into each sub-query
+    lead_bonus: float = 0.0  # bonus for an article's opening chunks (news put facts up front)
     doc_weight: float = 0.0  # weight of the whole article's fused score added to its chunks
     pool: int = 100  # candidates considered per ranking
 
@@ -141,6 +142,8 @@ class HybridIndex:
             [doc_index.setdefault(c.doc_id, len(doc_index)) for c in chunks], dtype=np.int64
         )
         self.n_docs = len(doc_index)
+        position = np.array([_position(c) for c in chunks], dtype=np.float32)
+        self._lead = 1.0 / (1.0 + position)  # 1 for an article's first chunk, 1/2, 1/3, ...
         self._bm25 = BM25([self._index_text(c) for c in chunks]) if chunks else None
         self._doc_bm25 = BM25(self._doc_texts()) if chunks else None
 
@@ -188,6 +191,8 @@ class HybridIndex:
                 doc_dn = np.full(self.n_docs, -1.0, dtype=np.float32)
                 np.maximum.at(doc_dn, self._doc, dense)
             score = score + cfg.doc_weight * _fuse(doc_bm, doc_dn, w)[self._doc]
+        if cfg.lead_bonus:
+            score = score + cfg.lead_bonus * self._lead
         return score
 
     def _source_mask(self, sources: list[str] | tuple[str, ...]) -> np.ndarray:
@@ -335,6 +340,14 @@ def _fuse(bm: np.ndarray | None, dense: np.ndarray | None, w: float) -> np.ndarr
     if bm is None or w <= 0.0:
         return _scale_median(dense)
     return w * _scale_max(bm) + (1 - w) * _scale_median(dense)
+
+
+def _position(chunk: Chunk) -> int:
+    """The chunk's place in its article (0 for the lead)."""
+    try:
+        return max(0, int(chunk.metadata.get("chunk", 0)))
+    except (TypeError, ValueError):
+        return 0
 
 
 def _ordinal(iso: str) -> int:

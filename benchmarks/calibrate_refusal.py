@@ -1,0 +1,90 @@
+"""Calibrate the refusal gate (assistant/engine.py) on MultiHop-RAG and the seed questions.
+
+Computes the gate's features for a sample of null and answerable MultiHop-RAG dev queries
+(needs the corpus indexed in ASSISTANT_HOME) and for seeds/questions.jsonl (indexed in a
+temporary home), then grid-searches the thresholds that decline the most unanswerable
+questions while refusing at most 10% of answerable MultiHop queries and 5% of seed ones.
+
+    ASSISTANT_HOME=/tmp/mh .venv/bin/assistant ingest ../shared/data/multihop-rag/corpus.json
+    ASSISTANT_HOME=/tmp/mh .venv/bin/python benchmarks/calibrate_refusal.py --per-class 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from assistant import Assistant, Settings  # noqa: E402
+from assistant.engine import refusal_features  # noqa: E402
+from assistant.extractive import rank_sentences  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data" / "multihop-rag"
+
+
+def features(a: Assistant, question: str, null: bool) -> dict[str, float]:
+    passages = a.retrieve(question, a.settings.top_k)
+    cands = rank_sentences(question, passages, a.embedder)
+    return {**refusal_features(question, passages, cands), "null": float(null)}
+
+
+def rates(rows: list[dict[str, float]], rule: tuple[float, ...]) -> tuple[float, float]:
+    d0, l0, c0, d1 = rule
+
+    def refuse(r: dict[str, float]) -> bool:
+        return bool(
+            (r["dense"] < d0 and r["lexical"] < l0)
+            or r["coverage"] < c0
+            or (r["missing_names"] >= 1 and r["dense"] < d1)
+        )
+
+    nulls = [r for r in rows if r["null"]]
+    answerable = [r for r in rows if not r["null"]]
+    return (
+        sum(map(refuse, nulls)) / max(1, len(nulls)),
+        sum(map(refuse, answerable)) / max(1, len(answerable)),
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--per-class", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=3)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    mh = Assistant(Settings(llm="extractive", progress=False))
+    queries = json.loads((DATA / "queries-dev.json").read_text())
+    nulls = rng.sample([q for q in queries if q["question_type"] == "null_query"], args.per_class)
+    ans = rng.sample([q for q in queries if q["question_type"] != "null_query"], args.per_class)
+    mh_rows = [features(mh, q["query"], q["question_type"] == "null_query") for q in nulls + ans]
+    with tempfile.TemporaryDirectory() as tmp:
+        seed = Assistant(Settings(home=Path(tmp), llm="extractive", progress=False))
+        seed.ingest([str(REPO / "seeds")])
+        lines = (REPO / "seeds" / "questions.jsonl").read_text().splitlines()
+        qs = [json.loads(x) for x in lines if x.strip()]
+        seed_rows = [features(seed, q["question"], bool(q.get("unanswerable"))) for q in qs]
+    grid = itertools.product(
+        [0.4, 0.45, 0.5, 0.55], [0.2, 0.3, 0.4, 0.5], [0.3, 0.4, 0.45, 0.5], [0.45, 0.5, 0.55, 0.6]
+    )
+    results = []
+    for rule in grid:
+        null_mh, false_mh = rates(mh_rows, rule)
+        null_seed, false_seed = rates(seed_rows, rule)
+        if false_mh <= 0.10 and false_seed <= 0.05:
+            results.append((null_mh + null_seed, null_mh, false_mh, null_seed, false_seed, rule))
+    results.sort(reverse=True)
+    print("declined_null_mh  refused_answerable_mh  declined_null_seed  refused_answerable_seed  "
+          "(MIN_DENSE, MIN_LEXICAL, MIN_COVERAGE, MIN_DENSE_IF_NAMES_MISSING)")  # fmt: skip
+    for _, a1, b1, a2, b2, rule in results[:10]:
+        print(f"{a1:16.3f}  {b1:21.3f}  {a2:18.3f}  {b2:23.3f}  {rule}")
+
+
+if __name__ == "__main__":
+    main()
