@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.server]
 def test_openai_backend_answers_through_real_server(llama_server: str, seeded_home: Path) -> None:
     a = Assistant(
         Settings(home=seeded_home, llm="openai", openai_base_url=llama_server,
-                 openai_api_key="test-key", openai_model="smollm2", progress=False)
+                 openai_api_key="test-key", openai_model="smollm2", progress=False, max_tokens=80)
     )  # fmt: skip
     ans = a.ask("How many people were killed by the airstrikes on Monday?")
     assert ans.backend == "openai"
