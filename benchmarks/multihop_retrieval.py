@@ -1,11 +1,13 @@
 """Retrieval benchmark on MultiHop-RAG (dev split): plain vector, plain BM25, then each
 improvement added one at a time, scored with assistant.retrieval_metrics.
 
-    .venv/bin/python benchmarks/multihop_retrieval.py                 # all configs, all queries
-    .venv/bin/python benchmarks/multihop_retrieval.py --sample 300 --seed 1 --configs bm25,full
+    .venv/bin/python benchmarks/multihop_retrieval.py --by-type       # all configs, all queries
+    .venv/bin/python benchmarks/multihop_retrieval.py --sample 300 --seed 1 --configs bm25,+rerank=full
+    .venv/bin/python benchmarks/multihop_retrieval.py --memo-queries --fit-reranker   # refit weights
 
 The chunked and embedded corpus is cached once under $ASSISTANT_HOME/bench-cache (or
-/tmp/multihop-cache) and reused; it is never written inside the repository.
+/tmp/multihop-cache) and reused; it is never written inside the repository. Latency is per
+question, query embedding included (unless --memo-queries), with torch on one thread.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import index  # noqa: F401  (offline environment first)
 from assistant.retrieval_metrics import METRIC_NAMES, RetrievalScores
 from index.chunking import Chunk, chunk_article
+from index.embeddings import Embedder, bundled_embedder
 from index.ingest import embed_text
 from index.loaders import load_json_records
 from index.retrieval import HybridIndex, RetrievalConfig
@@ -46,7 +50,7 @@ PUBLISHED = [
 
 def _configs() -> dict[str, RetrievalConfig]:
     """Plain vector, plain BM25, plain fusion, then each improvement stacked on the row before
-    it; "full" is the shipped default (RetrievalConfig())."""
+    it; "+rerank=full" is the shipped default (RetrievalConfig())."""
     plain = RetrievalConfig.plain()
     rows: dict[str, RetrievalConfig] = {
         "vector": plain.replace(bm25_weight=0.0),
@@ -57,7 +61,11 @@ def _configs() -> dict[str, RetrievalConfig]:
     for name, change in RetrievalConfig.ablation_steps():
         step = step.replace(**change)
         rows[name] = step
-    rows["full"] = RetrievalConfig()
+    rows["+rerank=full"] = RetrievalConfig()
+    # Variations of the full method, measured and left out of it:
+    rows["full-no-dense"] = RetrievalConfig(bm25_weight=1.0)
+    rows["full-max2-per-article"] = RetrievalConfig(max_per_doc=2)
+    rows["decompose-no-metadata"] = plain.replace(decompose=True)
     return rows
 
 
@@ -81,8 +89,6 @@ def load_corpus_index(chunk_size: int = 256, chunk_overlap: int = 32) -> tuple[l
         with pkl.open("rb") as fh:
             chunks = pickle.load(fh)
         return chunks, np.load(npy)
-    from index.embeddings import bundled_embedder
-
     t0 = time.perf_counter()
     chunks = [
         c for a in load_json_records(corpus) for c in chunk_article(a, chunk_size, chunk_overlap)
@@ -96,12 +102,14 @@ def load_corpus_index(chunk_size: int = 256, chunk_overlap: int = 32) -> tuple[l
     return chunks, emb
 
 
-class MemoEmbedder:
+class MemoEmbedder(Embedder):
     """Wraps an embedder and remembers query vectors (optionally on disk) so tuning runs can
     skip re-embedding; latency is then retrieval-only and reported as such."""
 
-    def __init__(self, inner: Any, path: Path | None = None) -> None:
+    def __init__(self, inner: Embedder, path: Path | None = None) -> None:
         self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
         self.path = path
         self.memo: dict[str, np.ndarray] = {}
         if path and path.exists():
@@ -109,7 +117,7 @@ class MemoEmbedder:
                 self.memo = pickle.load(fh)
         self.dirty = False
 
-    def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.memo]
         if missing:
             for t, v in zip(missing, self.inner.embed(missing), strict=True):
@@ -154,6 +162,61 @@ def run_config(idx: HybridIndex, cfg: RetrievalConfig, queries: list[dict[str, A
     }
 
 
+def fit_reranker(
+    idx: HybridIndex, queries: list[dict[str, Any]], cfg: RetrievalConfig, folds: int = 5
+) -> str:
+    """Fit index.rerank's logistic weights on the questions and print two held-out checks.
+
+    - k-fold: train on the other folds' questions, rank this fold's candidates;
+    - strict: the same, but training also drops every question that shares an evidence
+      article with the test fold, so the model cannot learn which chunks are popular evidence.
+    Returns the Python text of FEATURES' weights to paste into index/rerank.py.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from assistant.retrieval_metrics import squash
+    from index.rerank import FEATURES
+
+    rows = []
+    for q in queries:
+        cand, x = idx.candidate_features(q["query"], None, cfg)
+        facts = [squash(e["fact"]) for e in q["evidence_list"]]
+        texts = [squash(idx.chunks[i].text) for i in cand]
+        y = np.array([any(f in t for f in facts) for t in texts])
+        docs = {idx.chunks[i].doc_id for i, hit in zip(cand, y, strict=True) if hit}
+        rows.append((q, cand, x, y, docs))
+    fold_of = np.random.RandomState(0).randint(0, folds, len(rows))
+
+    def fit(idxs: list[int]) -> tuple[StandardScaler, LogisticRegression]:
+        x = np.concatenate([rows[i][2] for i in idxs])
+        y = np.concatenate([rows[i][3] for i in idxs])
+        scaler = StandardScaler().fit(x)
+        return scaler, LogisticRegression(C=1.0, max_iter=5000).fit(scaler.transform(x), y)
+
+    for mode in ("k-fold", "strict"):
+        scores = RetrievalScores()
+        for f in range(folds):
+            test = [i for i in range(len(rows)) if fold_of[i] == f]
+            held = set().union(*(rows[i][4] for i in test)) if mode == "strict" else set()
+            train = [i for i in range(len(rows)) if fold_of[i] != f and not rows[i][4] & held]
+            scaler, model = fit(train)
+            for i in test:
+                q, cand, x, _, _ = rows[i]
+                prob = model.predict_proba(scaler.transform(x))[:, 1]
+                top = cand[np.argsort(-prob, kind="stable")][:10]
+                scores.add(
+                    [idx.chunks[j].text for j in top], [e["fact"] for e in q["evidence_list"]]
+                )
+        m = scores.means()
+        print(f"{mode:>7} held-out: " + "  ".join(f"{k} {m[k]:.3f}" for k in METRIC_NAMES))
+    scaler, model = fit(list(range(len(rows))))
+    w = model.coef_[0] / scaler.scale_
+    b = float(model.intercept_[0] - np.sum(model.coef_[0] * scaler.mean_ / scaler.scale_))
+    body = "".join(f'    "{n}": {v:.3f},\n' for n, v in zip(FEATURES, w, strict=True))
+    return f"WEIGHTS = {{\n{body}}}\nINTERCEPT = {b:.3f}\n"
+
+
 def _row(name: str, values: list[str]) -> str:
     return f"| {name:<40} | " + " | ".join(f"{v:>8}" for v in values) + " |"
 
@@ -180,11 +243,25 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="cache query vectors on disk (fast tuning; latency then excludes embedding)",
     )
+    ap.add_argument(
+        "--fit-reranker",
+        action="store_true",
+        help="fit index/rerank.py's weights on the queries (prints held-out checks and weights)",
+    )
+    ap.add_argument(
+        "--torch-threads",
+        type=int,
+        default=1,
+        help="torch threads for query embedding (default 1: on this shared 2-core machine two "
+        "threads made one MiniLM query encode take ~500 ms instead of ~10 ms)",
+    )
     args = ap.parse_args(argv)
+    if args.torch_threads > 0:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
 
     chunks, emb = load_corpus_index()
-    from index.embeddings import bundled_embedder
-
     memo_path = cache_dir() / "query-vectors.pkl" if args.memo_queries else None
     embedder = (
         MemoEmbedder(bundled_embedder(), memo_path) if args.memo_queries else bundled_embedder()
@@ -199,6 +276,11 @@ def main(argv: list[str] | None = None) -> int:
         key, _, value = item.partition("=")
         current = getattr(RetrievalConfig(), key)
         overrides[key] = type(current)(value) if not isinstance(current, bool) else value == "1"
+    if args.fit_reranker:
+        print(fit_reranker(idx, queries, RetrievalConfig().replace(**overrides)))
+        if isinstance(embedder, MemoEmbedder):
+            embedder.save()
+        return 0
 
     header = ["Hits@10", "Hits@4", "MRR@10", "FactR@10", "AllF@10", "p50 ms"]
     lines = [

@@ -15,43 +15,13 @@ import numpy as np
 from scipy import sparse
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-# Lucene's English stop words (as bm25s uses) plus a few question words.
+# Lucene's English stop words (the list bm25s uses).
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "such",
-        "that",
-        "the",
-        "their",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "will",
-        "with",
-    ]
+    re.findall(
+        r"[a-z]+",
+        "a an and are as at be but by for if in into is it no not of on or such that the their "
+        "then there these they this to was will with",
+    )
 )
 
 
@@ -80,6 +50,7 @@ class BM25:
     """BM25 weights for every (document, term) pair, precomputed."""
 
     def __init__(self, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
+        # k1 0.9-2.0 and b 0.4-0.9 all score within 0.005 MRR on MultiHop-RAG dev.
         self.n_docs = len(texts)
         self.vocab: dict[str, int] = {}
         rows: list[int] = []
@@ -105,33 +76,13 @@ class BM25:
         self.matrix = sparse.csc_matrix(
             (weights, (row_arr, col_arr)), shape=(self.n_docs, n_terms), dtype=np.float32
         )
-        self._csr: sparse.csr_matrix | None = None
 
     def term_ids(self, text: str) -> list[int]:
         return [self.vocab[t] for t in tokenize(text) if t in self.vocab]
 
-    def scores(self, text: str, weights: dict[int, float] | None = None) -> np.ndarray:
-        """BM25 of every document for the query text (repeated query terms count once),
-        optionally with extra weighted terms (pseudo-relevance feedback)."""
-        qw: dict[int, float] = dict.fromkeys(self.term_ids(text), 1.0)
-        for term, w in (weights or {}).items():
-            qw[term] = qw.get(term, 0.0) + w
-        if not qw or not self.n_docs:
+    def scores(self, text: str) -> np.ndarray:
+        """BM25 of every document for the query text (repeated query terms count once)."""
+        ids = sorted(set(self.term_ids(text)))
+        if not ids or not self.n_docs:
             return np.zeros(self.n_docs, dtype=np.float32)
-        ids = np.fromiter(qw, dtype=np.int64)
-        vec = np.fromiter(qw.values(), dtype=np.float32)
-        return np.asarray(self.matrix[:, ids] @ vec, dtype=np.float32).ravel()
-
-    def top_terms(self, doc_ids: Sequence[int], exclude: set[int], n: int) -> dict[int, float]:
-        """The n terms with the largest summed BM25 weight over some documents (for PRF)."""
-        if not len(doc_ids) or n <= 0:
-            return {}
-        if self._csr is None:
-            self._csr = self.matrix.tocsr()
-        sub = self._csr[list(doc_ids)]
-        summed = np.asarray(sub.sum(axis=0)).ravel()
-        if exclude:
-            summed[list(exclude)] = 0.0
-        top = np.argsort(-summed)[:n]
-        total = float(summed[top].sum()) or 1.0
-        return {int(t): float(summed[t] / total) for t in top if summed[t] > 0}
+        return np.asarray(self.matrix[:, ids].sum(axis=1), dtype=np.float32).ravel()

@@ -144,6 +144,9 @@ class SourceMatcher:
         for source in {s for s in sources if s and s.strip()}:
             for alias in source_aliases(source):
                 self.alias_to_sources.setdefault(alias, set()).add(source)
+        self._lower: dict[str, set[str]] = {}
+        for alias, names in self.alias_to_sources.items():
+            self._lower.setdefault(alias.lower(), set()).update(names)
         self.sources = sorted({s for v in self.alias_to_sources.values() for s in v})
         self._exact = self._compile(case_insensitive=False)
         self._quoted = self._compile(case_insensitive=True)
@@ -165,12 +168,7 @@ class SourceMatcher:
 
     def _lookup(self, text: str) -> set[str]:
         key = " ".join(text.split())
-        if key in self.alias_to_sources:
-            return self.alias_to_sources[key]
-        for alias, sources in self.alias_to_sources.items():
-            if alias.lower() == key.lower():
-                return sources
-        return set()
+        return self.alias_to_sources.get(key) or self._lower.get(key.lower(), set())
 
     def find(self, text: str) -> list[SourceMention]:
         """Non-overlapping mentions, longest first, in order of position."""

@@ -1,0 +1,74 @@
+"""Score arithmetic shared by the retrieval stages: fusion, top-k, ranks, per-article caps."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def fuse(bm: np.ndarray, dense: np.ndarray, w: float) -> np.ndarray:
+    """w * BM25 / max(BM25) + (1 - w) * median-rescaled cosine."""
+    if w >= 1.0:
+        return scale_max(bm)
+    if w <= 0.0:
+        return scale_median(dense)
+    return w * scale_max(bm) + (1 - w) * scale_median(dense)
+
+
+def scale_max(x: np.ndarray) -> np.ndarray:
+    hi = float(x.max()) if x.size else 0.0
+    return x / hi if hi > 0 else np.zeros_like(x)
+
+
+def scale_median(x: np.ndarray) -> np.ndarray:
+    """Cosines rescaled so the median chunk is 0 and the best is 1 (clipped below 0)."""
+    if x.size == 0:
+        return x
+    hi = float(x.max())
+    lo = float(np.median(x))
+    if hi <= lo:
+        return np.zeros_like(x)
+    return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+
+
+def top_indices(score: np.ndarray, allowed: np.ndarray | None, n: int) -> np.ndarray:
+    """Indices of the n best (allowed) scores, best first."""
+    if allowed is not None:
+        score = np.where(allowed, score, -np.inf)
+    n = min(n, int(np.isfinite(score).sum()))
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-score, n - 1)[:n] if n < score.size else np.arange(score.size)
+    return top[np.argsort(-score[top], kind="stable")]
+
+
+def cap_per_doc(order: list[int], doc: np.ndarray, cap: int, k: int) -> list[int]:
+    """The first k of order with at most cap chunks per article (refilled if that is short)."""
+    if not cap:
+        return order[:k]
+    seen: dict[int, int] = {}
+    kept: list[int] = []
+    spill: list[int] = []
+    for i in order:
+        d = int(doc[i])
+        (kept if seen.get(d, 0) < cap else spill).append(i)
+        seen[d] = seen.get(d, 0) + 1
+    return (kept + spill)[:k]
+
+
+def reciprocal_ranks(score: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """1 / (1 + rank) of the given entries of score (rank 0 = best; ties share a rank)."""
+    ordered = np.sort(score)
+    higher = score.size - np.searchsorted(ordered, score[ids], side="right")
+    return 1.0 / (1.0 + higher)
+
+
+def within_group_rr(groups: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """1 / (1 + rank of each entry among the entries of its own group)."""
+    order = np.lexsort((-score, groups))
+    g = groups[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    lengths = np.diff(np.r_[starts, g.size])
+    pos = np.arange(g.size) - np.repeat(starts, lengths)
+    out = np.empty(g.size, dtype=np.float32)
+    out[order] = 1.0 / (1.0 + pos)
+    return out

@@ -1,0 +1,249 @@
+"""Fast unit tests of retrieval: query analysis, filters, fusion, the second stage, metrics.
+
+A tiny hashing embedder stands in for MiniLM, so nothing here loads a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from assistant.retrieval_metrics import (
+    all_facts_at,
+    fact_recall_at,
+    hits_at,
+    mrr_at,
+    relevant,
+    score_query,
+)
+from index.chunking import Chunk
+from index.embeddings import Embedder
+from index.query_analysis import SourceMatcher, analyse, find_dates, source_aliases
+from index.retrieval import Filters, HybridIndex, RetrievalConfig
+
+SOURCES = [
+    "TechCrunch",
+    "The Verge",
+    "Fortune",
+    "FOX News - Health",
+    "FOX News - Lifestyle",
+    "Cnbc | World Business News Leader",
+    "CBSSports.com",
+]
+
+
+class FakeEmbedder(Embedder):
+    """Bag of hashed words -> unit vector: deterministic, and similar texts are close."""
+
+    name = "fake"
+    dimension = 512
+
+    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z0-9]+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]
+
+
+def make_chunk(doc: str, i: int, text: str, source: str, date: str, title: str = "") -> Chunk:
+    meta = {
+        "doc_id": doc,
+        "title": title or f"{doc} story",
+        "source": source,
+        "published_at": f"{date}T12:00:00+00:00" if date else "",
+        "date": date,
+        "chunk": i,
+    }
+    return Chunk(f"{doc}:{i}", doc, text, 0, len(text), meta)
+
+
+def corpus() -> list[Chunk]:
+    return [
+        make_chunk(
+            "a",
+            0,
+            "Google unveiled the Pixel 8 phone at its hardware event.",
+            "TechCrunch",
+            "2023-10-07",
+            "Google hardware event",
+        ),
+        make_chunk(
+            "a",
+            1,
+            "The Pixel 8 costs $699 and ships next week.",
+            "TechCrunch",
+            "2023-10-07",
+            "Google hardware event",
+        ),
+        make_chunk(
+            "b",
+            0,
+            "Epic Games won its antitrust case against Google in court.",
+            "The Verge",
+            "2023-12-12",
+            "Epic v Google verdict",
+        ),
+        make_chunk(
+            "b",
+            1,
+            "The jury found Google's app store an illegal monopoly.",
+            "The Verge",
+            "2023-12-12",
+            "Epic v Google verdict",
+        ),
+        make_chunk(
+            "c",
+            0,
+            "Sam Bankman-Fried was convicted of fraud by a jury in New York.",
+            "Fortune",
+            "2023-11-02",
+            "SBF convicted",
+        ),
+        make_chunk(
+            "d",
+            0,
+            "Google faces an antitrust suit from news publishers over ad revenue.",
+            "TechCrunch",
+            "2023-12-15",
+            "Publishers sue Google",
+        ),
+        make_chunk(
+            "e",
+            0,
+            "Sleep and exercise help the heart, doctors say.",
+            "FOX News - Health",
+            "2023-10-20",
+            "Heart health",
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def index() -> HybridIndex:
+    chunks = corpus()
+    embedder = FakeEmbedder()
+    return HybridIndex(chunks, embedder.embed([c.text for c in chunks]), embedder)
+
+
+# -- query analysis ------------------------------------------------------------------------
+def test_source_aliases_take_the_brand_before_a_section() -> None:
+    assert "FOX News" in source_aliases("FOX News - Health")
+    assert "Cnbc" in source_aliases("Cnbc | World Business News Leader")
+    assert "CBSSports" in source_aliases("CBSSports.com")
+
+
+def test_source_detection_uses_the_known_sources() -> None:
+    matcher = SourceMatcher(SOURCES)
+    qa = analyse(
+        "Did The Verge and 'TechCrunch' both report on Google, according to Cnbc?", matcher
+    )
+    assert qa.source_names == ["The Verge", "TechCrunch", "Cnbc | World Business News Leader"]
+    # A shared brand names every section; the exact name wins over the brand.
+    assert set(analyse("as FOX News reported", matcher).source_names) == {
+        "FOX News - Health",
+        "FOX News - Lifestyle",
+    }
+    assert analyse("per FOX News - Health", matcher).source_names == ["FOX News - Health"]
+    # Common words are not sources unless capitalised or quoted.
+    assert analyse("He tried to use his fortune to sway politics.", matcher).source_names == []
+    assert analyse("as reported by 'fortune'", matcher).source_names == ["Fortune"]
+    assert analyse("anything", SourceMatcher([])).source_names == []
+
+
+def test_dates_and_bounds() -> None:
+    found = find_dates("published on October 7, 2023 and before 5 December 2023, or 2023-11-02")
+    assert [d.iso for d in found] == ["2023-10-07", "2023-12-05", "2023-11-02"]
+    assert [d.bound for d in found] == [False, True, False]
+    qa = analyse("the report published before December 5, 2023", SourceMatcher(SOURCES))
+    assert qa.date_values == []  # a bound is not a publication date
+    assert find_dates("on February 30, 2023") == []
+
+
+def test_decomposition_one_subquery_per_source_and_claim() -> None:
+    q = (
+        "Does the TechCrunch article published on October 7, 2023 say Google unveiled a phone, "
+        "while the The Verge article reports that Epic Games won an antitrust case?"
+    )
+    qa = analyse(q, SourceMatcher(SOURCES))
+    by_source = {s.sources: s for s in qa.subqueries if s.kind == "source"}
+    assert set(by_source) == {("TechCrunch",), ("The Verge",)}
+    assert by_source[("TechCrunch",)].dates == ("2023-10-07",)
+    assert "TechCrunch" not in by_source[("TechCrunch",)].text  # names are constraints
+    clauses = [s for s in qa.subqueries if s.kind == "clause"]
+    assert len(clauses) == 2
+    assert clauses[0].sources == ("TechCrunch",) and "unveiled" in clauses[0].text
+    assert clauses[1].sources == ("The Verge",) and "Epic Games" in clauses[1].text
+    # Sources listed side by side share the whole question as their text.
+    listed = analyse("Which company did TechCrunch and The Verge cover?", SourceMatcher(SOURCES))
+    texts = {s.text for s in listed.subqueries if s.kind == "source"}
+    assert texts == {"Which company did and cover?"}
+    assert analyse("hello", None).subqueries == []
+
+
+# -- search ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("config", [RetrievalConfig.plain(), RetrievalConfig()])
+def test_lexically_exact_chunk_ranks_first(index: HybridIndex, config: RetrievalConfig) -> None:
+    hits = index.search("the jury found the app store an illegal monopoly", k=3, config=config)
+    assert hits[0].chunk.id == "b:1"
+    assert hits[0].bm25 > 0 and len(hits) == 3
+
+
+def test_named_source_and_date_lift_their_chunks(index: HybridIndex) -> None:
+    hits = index.search("What did TechCrunch report about Google antitrust news publishers?", k=3)
+    assert hits[0].chunk.id == "d:0"
+    hits = index.search("What happened to Google on October 7, 2023?", k=2)
+    assert hits[0].chunk.doc_id == "a"
+
+
+def test_filters_are_honoured(index: HybridIndex) -> None:
+    q = "Google antitrust"
+    only_verge = index.search(q, k=10, filters=Filters(sources=["the verge"]))
+    assert only_verge and {h.chunk.source for h in only_verge} == {"The Verge"}
+    dated = index.search(q, k=10, filters=Filters(date_from="2023-12-01", date_to="2023-12-13"))
+    assert dated and all("2023-12-01" <= h.chunk.metadata["date"] <= "2023-12-13" for h in dated)
+    assert index.search(q, k=10, filters=Filters(sources=["Nobody"])) == []
+    assert [h.chunk.id for h in index.search(q, k=5, filters=Filters())] == [
+        h.chunk.id for h in index.search(q, k=5)
+    ]
+
+
+@pytest.mark.parametrize("config", [RetrievalConfig(), RetrievalConfig(max_per_doc=1)])
+def test_any_query_on_tiny_corpora(config: RetrievalConfig) -> None:
+    embedder = FakeEmbedder()
+    one = [make_chunk("x", 0, "A single article about tennis.", "", "")]
+    idx = HybridIndex(one, embedder.embed([one[0].text]), embedder, config=config)
+    for q in ["tennis", "", "???", "Did The Verge say so on October 7, 2023, while Fortune..."]:
+        hits = idx.search(q, k=10)
+        assert [h.chunk.id for h in hits] == ["x:0"]
+        assert 0.0 <= hits[0].score <= 1.0
+    assert idx.search("tennis", k=10, filters=Filters(date_from="2023-01-01")) == []
+    empty = HybridIndex([], np.zeros((0, 512), dtype=np.float32), embedder)
+    assert empty.search("tennis") == []
+
+
+def test_diversity_cap_and_k(index: HybridIndex) -> None:
+    capped = index.search("Google Pixel 8 phone", k=4, config=RetrievalConfig(max_per_doc=1))
+    docs = [h.chunk.doc_id for h in capped]
+    assert len(capped) == 4 and len(set(docs)) == 4
+    assert index.search("Google", k=0) == []
+
+
+# -- metrics --------------------------------------------------------------------------------
+def test_metrics_follow_the_benchmark_rules() -> None:
+    texts = ["Intro text.", "The jury  found\nGoogle liable.", "Other words; Pixel 8 ships."]
+    facts = ["The jury found Google liable.", "Pixel 8\tships."]
+    assert relevant(texts[1], facts) and not relevant(texts[0], facts)
+    assert hits_at(texts, facts, 1) == 0.0 and hits_at(texts, facts, 2) == 1.0
+    assert mrr_at(texts, facts) == 0.5
+    assert fact_recall_at(texts, facts) == 1.0 and fact_recall_at(texts[:2], facts) == 0.5
+    assert all_facts_at(texts[:2], facts) == 0.0
+    assert score_query(texts, facts)["all_facts@10"] == 1.0
