@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-# Lucene's English stop words (the list bm25s uses).
+# Lucene's English stop words (as in Lucene's EnglishAnalyzer).
 STOPWORDS = frozenset(
     re.findall(
         r"[a-z]+",

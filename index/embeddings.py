@@ -81,14 +81,26 @@ class MiniLMEmbedder(Embedder):
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        import torch
+
+        # A question is a handful of short texts: one thread encodes it in ~10 ms, while the
+        # default thread pool took ~500 ms on a loaded 2-core machine (spin-up and contention).
+        threads = torch.get_num_threads()
+        small = len(texts) <= 8
         with self._lock:
-            out = self.model.encode(
-                list(texts),
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+            if small:
+                torch.set_num_threads(1)
+            try:
+                out = self.model.encode(
+                    list(texts),
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            finally:
+                if small:
+                    torch.set_num_threads(threads)
         return np.asarray(out, dtype=np.float32)
 
 

@@ -19,6 +19,7 @@ How a question is answered (each step can be switched off in RetrievalConfig):
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -165,6 +166,7 @@ class HybridIndex:
         self._next = np.full(len(chunks), -1, dtype=np.int64)
         self._prev[self._by_doc[1:][same]] = self._by_doc[:-1][same]
         self._next[self._by_doc[:-1][same]] = self._by_doc[1:][same]
+        self._sent_cache: dict[int, list[frozenset[int]]] = {}
         self._bm25 = BM25([self._index_text(c) for c in chunks]) if chunks else None
 
     @property
@@ -342,7 +344,51 @@ class HybridIndex:
         f["date_named"] = self._date_match(qs.analysis.date_values)[cand]
         f["lead"] = self._lead[cand]
         f["n_facets"] = np.full(len(cand), len(qs.facets) / 5.0, dtype=np.float32)
+        # Sentence level: the best share of the question's (or a claim's) idf mass that one
+        # sentence of the chunk holds, and how far each score is below the best chunk of the
+        # same article among the candidates (the right chunk of the right article).
+        f["sent_main"] = self._sentence_cover(qs.analysis.query, cand)
+        clauses = [x.text for x in qs.analysis.subqueries if x.kind == "clause"]
+        f["sent_clause"] = (
+            np.max([self._sentence_cover(t, cand) for t in clauses], axis=0)
+            if clauses and cfg.decompose
+            else np.zeros(len(cand), dtype=np.float32)
+        )
+        for name in ("sent_main", "sent_clause", "main_dense"):
+            best = np.zeros(int(docs.max()) + 1, dtype=np.float32)
+            np.maximum.at(best, docs, f[name])
+            f[name + "_gap"] = best[docs] - f[name]
         return cand, np.stack([f[name] for name in FEATURES], axis=1).astype(np.float32)
+
+    def _sentence_terms(self, i: int) -> list[frozenset[int]]:
+        got = self._sent_cache.get(i)
+        if got is None:
+            assert self._bm25 is not None
+            got = [
+                frozenset(self._bm25.term_ids(s))
+                for s in _SENT_SPLIT.split(self.chunks[i].text)
+                if s.strip()
+            ]
+            self._sent_cache[i] = got
+        return got
+
+    def _sentence_cover(self, text: str, cand: np.ndarray) -> np.ndarray:
+        """Best share of the text's idf mass that one sentence of each candidate holds."""
+        out = np.zeros(len(cand), dtype=np.float32)
+        if self._bm25 is None:
+            return out
+        ids = set(self._bm25.term_ids(text))
+        weight = {t: float(self._bm25.idf[t]) for t in ids}
+        total = sum(weight.values())
+        if total <= 0:
+            return out
+        for j, i in enumerate(cand.tolist()):
+            best = 0.0
+            for sent in self._sentence_terms(i):
+                v = sum(weight[t] for t in ids & sent)
+                best = max(best, v)
+            out[j] = best / total
+        return out
 
     def _interleave(
         self, qs: _QueryScores, allowed: np.ndarray | None, k: int, cfg: RetrievalConfig
@@ -368,6 +414,9 @@ class HybridIndex:
             if not progressed:
                 break
         return cap_per_doc(merged, self._doc, cfg.max_per_doc, k)
+
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?”\"])\s+(?=[A-Z“\"])|\n+")
 
 
 def _position(chunk: Chunk) -> int:
