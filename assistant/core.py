@@ -181,7 +181,8 @@ class Assistant:
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         candidates = rank_sentences(standalone, passages, self.embedder, focus=question)
-        refuse = should_refuse(standalone, passages, candidates)
+        unindexed = self._current_index().analyse(standalone).unindexed_sources
+        refuse = should_refuse(standalone, passages, candidates, unindexed)
         timings["rank_ms"] = (time.perf_counter() - t) * 1000
         answer = Answer(
             answer=REFUSAL,

@@ -22,7 +22,13 @@ from assistant.retrieval_metrics import (
 )
 from index.chunking import Chunk
 from index.embeddings import Embedder
-from index.query_analysis import SourceMatcher, analyse, find_dates, source_aliases
+from index.query_analysis import (
+    SourceMatcher,
+    analyse,
+    find_dates,
+    source_aliases,
+    unindexed_sources,
+)
 from index.retrieval import Filters, HybridIndex, RetrievalConfig
 
 SOURCES = [
@@ -157,6 +163,35 @@ def test_source_detection_uses_the_known_sources() -> None:
     assert analyse("He tried to use his fortune to sway politics.", matcher).source_names == []
     assert analyse("as reported by 'fortune'", matcher).source_names == ["Fortune"]
     assert analyse("anything", SourceMatcher([])).source_names == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "What did an article in The Wall Street Journal say about Apple?",
+            ["The Wall Street Journal"],
+        ),
+        ("According to Bloomberg, which bank cut rates?", ["Bloomberg"]),
+        ("Does the Reuters report agree with TechCrunch?", ["Reuters"]),
+        # indexed sources, their brands and parts of their names are not foreign
+        ("What did the article by The Verge say?", []),
+        ("As reported by CNBC, what fell?", []),
+        ("What did the FOX News article say?", []),
+        # months, possessives and back-references are not publications
+        ("What did the October report from TechCrunch say?", []),
+        ("Does Google's article mention it?", []),
+        ("Did the same article by the other outlet say so?", []),
+        ("Who is the CEO of Apple?", []),
+    ],
+)
+def test_unindexed_sources(question: str, expected: list[str]) -> None:
+    assert unindexed_sources(question, SourceMatcher(SOURCES)) == expected
+
+
+def test_unindexed_sources_need_an_index() -> None:
+    assert unindexed_sources("What did Reuters report?", SourceMatcher([])) == []
+    assert unindexed_sources("What did Reuters report?", None) == []
 
 
 def test_dates_and_bounds() -> None:
