@@ -110,8 +110,14 @@ class CitationChecker:
         vecs = self.embedder.embed([claim, *sents])
         return float(np.max(vecs[1:] @ vecs[0]))
 
-    def check(self, answer: str, passages: list[Hit]) -> CheckResult:
-        """Keep supported sentences (re-citing where needed); drop the rest."""
+    def check(self, answer: str, passages: list[Hit], question: str | None = None) -> CheckResult:
+        """Keep supported sentences (re-citing where needed); drop the rest.
+
+        With the question, a sentence must also answer it from the right place: a name it adds
+        (one the question does not contain) must come from a passage sentence about the
+        question, not from a neighbouring sentence about something else ("struck a dam near
+        <the village seized in the next sentence>").
+        """
         if is_refusal(answer):
             return CheckResult(text="", kept=[], refused=True)
         kept: list[tuple[str, list[int]]] = []
@@ -127,6 +133,9 @@ class CitationChecker:
                 pending_bare.append(claim)
                 continue
             valid = [n for n in cited if 1 <= n <= len(passages)]
+            if question and not on_question(claim, question, passages):
+                dropped.append(claim)
+                continue
             good = [n for n in valid if self.support(claim, passages[n - 1].chunk.text).ok]
             if good:
                 if good != cited:
@@ -155,6 +164,29 @@ class CitationChecker:
             if s.ok and (best is None or s.lexical + s.dense > best[0]):
                 best = (s.lexical + s.dense, n)
         return best[1] if best else None
+
+
+FOCUS_MIN = 0.5  # question overlap of the added name's sentence, relative to the best sentence
+
+
+def on_question(claim: str, question: str, passages: list[Hit]) -> bool:
+    """Whether each name the claim adds to the question comes from a passage sentence about the
+    question: that sentence's share of the question's content words must be at least
+    FOCUS_MIN of the best share of any passage sentence."""
+    q_words = content_words(question)
+    added = names(claim) - names(question) - q_words
+    if not q_words or not added:
+        return True
+    best = 0.0
+    best_with: dict[str, float] = dict.fromkeys(added, 0.0)
+    for hit in passages:
+        for sent in sentences(hit.chunk.text):
+            words_in = content_words(sent)
+            share = len(q_words & words_in) / len(q_words)
+            best = max(best, share)
+            for name in added & words_in:
+                best_with[name] = max(best_with[name], share)
+    return best == 0.0 or min(best_with.values()) >= FOCUS_MIN * best
 
 
 def _answer_sentences(answer: str) -> list[str]:

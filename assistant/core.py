@@ -212,7 +212,7 @@ class Assistant:
     def _checked(
         self, answer: Answer, raw: str, question: str, passages: list[Hit], candidates: list[Any]
     ) -> Answer:
-        result = self.checker.check(raw, passages)
+        result = self.checker.check(raw, passages, question)
         answer.dropped_sentences = result.dropped
         answer.repaired_citations = result.repaired
         if not result.kept:
@@ -224,7 +224,7 @@ class Assistant:
                     question, passages, candidates
                 )
             )
-            result = self.checker.check(fallback, passages)
+            result = self.checker.check(fallback, passages, question)
             answer.fallback = "extractive"
             if not result.kept:
                 return answer

@@ -86,6 +86,25 @@ def test_words_scattered_over_a_passage_do_not_support(checker: CitationChecker)
     assert res.kept == []
 
 
+DAM = (
+    "Russian forces claim to have seized the village of Kolisnykivka in the Kharkiv region. "
+    "In eastern Ukraine, Russian forces reportedly struck a dam near Kurakhove, Donetsk."
+)
+
+
+def test_names_stitched_from_a_neighbouring_sentence_are_dropped(
+    checker: CitationChecker,
+) -> None:
+    q = "Near which town did Russian forces reportedly strike a dam?"
+    # Every word of the stitched claim is in the passage, within two sentences: only the
+    # question shows that the village comes from a sentence about something else.
+    stitched = "Russian forces reportedly struck a dam near Kolisnykivka [1]."
+    assert checker.check(stitched, hits(DAM)).kept
+    assert checker.check(stitched, hits(DAM), question=q).kept == []
+    right = checker.check("Russian forces struck a dam near Kurakhove [1].", hits(DAM), question=q)
+    assert right.kept == [("Russian forces struck a dam near Kurakhove.", [1])]
+
+
 def test_bare_yes_is_kept_only_beside_a_supported_claim(checker: CitationChecker) -> None:
     ok = checker.check("Yes. Peskov denied the reports [2].", hits(P1, P2))
     assert [c for c, _ in ok.kept] == ["Yes.", "Peskov denied the reports."]
