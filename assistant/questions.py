@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import AssistantError
+from index.loaders import read_jsonl
 
 MULTIHOP_NULL_TYPE = "null_query"
 _TRUE = {"1", "true", "yes", "y", "t"}
@@ -131,18 +132,10 @@ def _multihop_question(record: Any, where: str, number: int) -> Question:
 
 
 def _load_jsonl(path: Path, text: str) -> list[Question]:
-    out: list[Question] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise AssistantError(
-                f"{path} line {number} is not valid JSON ({err.msg}): fix or delete that line."
-            ) from None
-        out.append(question_from_record(record, f"{path} line {number}", number))
-    return out
+    return [
+        question_from_record(record, f"{path} line {number}", number)
+        for number, record in read_jsonl(text, path)
+    ]
 
 
 def _load_json(path: Path, text: str) -> list[Question]:

@@ -110,6 +110,22 @@ def _record_to_article(rec: dict[str, Any], origin: str, index: int) -> Article:
     )
 
 
+def read_jsonl(text: str, path: Path | str) -> list[tuple[int, Any]]:
+    """(line number, record) for each non-blank line of JSONL text; a bad line is an error
+    that names it."""
+    out: list[tuple[int, Any]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append((number, json.loads(line)))
+        except json.JSONDecodeError as err:
+            raise AssistantError(
+                f"{path} line {number} is not valid JSON ({err.msg}): fix or delete that line."
+            ) from None
+    return out
+
+
 def load_json_records(path: Path) -> list[Article]:
     """Article records from a JSON array/object or JSONL file (the MultiHop-RAG corpus loads as is)."""
     raw = path.read_text(encoding="utf-8")
@@ -124,16 +140,7 @@ def load_json_records(path: Path) -> list[Article]:
             ) from None
         records = data if isinstance(data, list) else data.get("articles", [data])
     else:
-        records = []
-        for n, line in enumerate(raw.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise AssistantError(
-                    f"{path}: line {n} is not valid JSON ({err.msg}); fix that line."
-                ) from None
+        records = [record for _, record in read_jsonl(raw, path)]
     return [_record_to_article(rec, origin, i) for i, rec in enumerate(records)]
 
 
