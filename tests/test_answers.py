@@ -68,6 +68,25 @@ def test_seed_questions_per_backend(backend_settings: Settings) -> None:
     assert result["refusal"] >= 0.9
 
 
+def test_publications_outside_the_index(tmp_path: Path) -> None:
+    seed = next((REPO / "seeds").glob("*.txt")).read_text(encoding="utf-8")
+    title, _, body = seed.partition("\n")
+    corpus = tmp_path / "articles.jsonl"
+    record = {"title": title, "body": body, "source": "Kyiv Daily", "published_at": "2024-11-11"}
+    corpus.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    a = Assistant(Settings(home=tmp_path / "home", llm="extractive", progress=False))
+    a.ingest([str(corpus)])
+    question = "how many Ukrainian drones did Russia say it intercepted?"
+    # The indexed source itself answers ...
+    assert "84" in a.ask(f"According to Kyiv Daily, {question}").answer
+    # ... no indexed article comes from Reuters and no passage quotes it: decline ...
+    foreign = a.ask(f"According to Reuters, {question}")
+    assert foreign.refused and foreign.answer == REFUSAL
+    # ... but the article quotes The Washington Post, so that is answerable from it.
+    quoted = a.ask("What did The Washington Post report that Trump highlighted?")
+    assert not quoted.refused and "military" in quoted.answer
+
+
 def test_stream_yields_text_then_checked_answer(seeded_home: Path) -> None:
     a = Assistant(Settings(home=seeded_home, llm="local", progress=False))
     items = list(a.stream("How many people were injured in Monday's airstrikes?"))
