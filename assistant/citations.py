@@ -177,6 +177,9 @@ def on_question(claim: str, question: str, passages: list[Hit]) -> bool:
     added = names(claim) - names(question) - q_words
     if not q_words or not added:
         return True
+    quoted = " ".join(claim.split()).rstrip(".!?")
+    if any(quoted in " ".join(h.chunk.text.split()) for h in passages):
+        return True  # a sentence quoted from a passage cannot be stitched from two
     best = 0.0
     best_with: dict[str, float] = dict.fromkeys(added, 0.0)
     for hit in passages:
