@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import REFUSAL
-from assistant.extractive import Candidate, compose
+from assistant.extractive import Candidate, compose, per_source
 from assistant.settings import Settings
 from index.errors import AssistantError
 from index.retrieval import Hit
@@ -62,7 +62,9 @@ class ExtractiveBackend(Backend):
     def stream_answer(
         self, question: str, passages: list[Hit], candidates: list[Candidate]
     ) -> Iterator[str]:
-        chosen = compose(candidates, self.max_sentences)
+        chosen = per_source(question, passages, candidates) or compose(
+            candidates, self.max_sentences
+        )
         yield " ".join(cite(c) for c in chosen) if chosen else REFUSAL
 
 

@@ -172,6 +172,35 @@ def question_coverage(question: str, passages: list[Hit]) -> tuple[float, set[st
     return len(qwords & found) / len(qwords), missing_names
 
 
+def per_source(
+    question: str, passages: list[Hit], candidates: list[Candidate], most: int = 3
+) -> list[Candidate]:
+    """For a question that names two or more of the passages' sources ("does TechCrunch say
+    X, while The Verge says Y?"): the best sentence of each, in the order the question names
+    them, so the reader sees what each source said. Empty when that does not apply."""
+    from index.query_analysis import source_aliases
+
+    lowered = question.lower()
+    named: list[tuple[int, str]] = []
+    for hit in passages:
+        source = hit.chunk.source
+        if not source or any(source == s for _, s in named):
+            continue
+        spots = [
+            m.start()
+            for alias in source_aliases(source)
+            for m in re.finditer(rf"(?<![\w&]){re.escape(alias.lower())}(?![\w&])", lowered)
+        ]
+        if spots:
+            named.append((min(spots), source))
+    chosen = []
+    for _, source in sorted(named)[:most]:
+        best = next((c for c in candidates if passages[c.passage - 1].chunk.source == source), None)
+        if best is not None:
+            chosen.append(best)
+    return chosen if len(chosen) >= 2 else []
+
+
 def compose(candidates: list[Candidate], max_sentences: int = 2) -> list[Candidate]:
     """The sentences to answer with: the best, plus a close runner-up from the same passage."""
     if not candidates:
