@@ -152,6 +152,10 @@ class LocalBackend(Backend):
         # The 135M model picks worse than the ranker when the ranker is sure (10/25 against
         # 23/25 on seeds/questions.jsonl when it always chose among three), so it only
         # breaks near-ties between the ranker's best sentences.
+        by_source = per_source(question, passages, candidates)
+        if by_source:  # one sentence per named source: nothing for the model to choose
+            yield " ".join(cite(c) for c in by_source)
+            return
         top = candidates[0].score if candidates else 0.0
         close = [c for c in candidates[: self.n_choices] if c.score >= self.tie * top]
         options = [cite(c) for c in close]
