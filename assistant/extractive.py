@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.text import NUM_RE, content_words, names, numbers, split_sentences, stem, words
 from index.embeddings import Embedder
+from index.query_analysis import SourceMatcher
 from index.retrieval import Hit
 
 # Question words that tell what kind of answer is wanted.
@@ -178,23 +179,12 @@ def per_source(
     """For a question that names two or more of the passages' sources ("does TechCrunch say
     X, while The Verge says Y?"): the best sentence of each, in the order the question names
     them, so the reader sees what each source said. Empty when that does not apply."""
-    from index.query_analysis import source_aliases
-
-    lowered = question.lower()
-    named: list[tuple[int, str]] = []
-    for hit in passages:
-        source = hit.chunk.source
-        if not source or any(source == s for _, s in named):
-            continue
-        spots = [
-            m.start()
-            for alias in source_aliases(source)
-            for m in re.finditer(rf"(?<![\w&]){re.escape(alias.lower())}(?![\w&])", lowered)
-        ]
-        if spots:
-            named.append((min(spots), source))
+    # The passages' own sources, matched as retrieval matches them ("his fortune" is not
+    # the source Fortune); mentions come in question order.
+    mentions = SourceMatcher(h.chunk.source for h in passages).find(question)
+    named = list(dict.fromkeys(s for m in mentions for s in m.sources))
     chosen = []
-    for _, source in sorted(named)[:most]:
+    for source in named[:most]:
         best = next((c for c in candidates if passages[c.passage - 1].chunk.source == source), None)
         if best is not None:
             chosen.append(best)

@@ -167,6 +167,7 @@ class HybridIndex:
         self._prev[self._by_doc[1:][same]] = self._by_doc[:-1][same]
         self._next[self._by_doc[:-1][same]] = self._by_doc[1:][same]
         self._sent_cache: dict[int, list[frozenset[int]]] = {}
+        self._last_analysis: QueryAnalysis | None = None
         self._bm25 = BM25([self._index_text(c) for c in chunks]) if chunks else None
 
     @property
@@ -265,7 +266,14 @@ class HybridIndex:
 
     # -- search -------------------------------------------------------------------------
     def analyse(self, query: str) -> QueryAnalysis:
-        return analyse(query, self.matcher)
+        """The question's sources, dates and sub-queries; the last one is remembered, since
+        the answer step asks again for the question it has just retrieved for."""
+        last = self._last_analysis
+        if last is not None and last.query == query:
+            return last
+        qa = analyse(query, self.matcher)
+        self._last_analysis = qa
+        return qa
 
     def search(
         self,
