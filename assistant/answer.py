@@ -18,15 +18,48 @@ class Citation:
     title: str
     source: str
     url: str | None
-    path: str | None
+    # `file`, not `path`: gradio_client 2.7 downloads any output dict with a string `path`.
+    file: str | None
     published_at: str | None
     text: str
     start: int
     end: int
     score: float
+    page: int | None = None
+    # Other outlets that carried the same story: {"source", "url", "published_at"} each.
+    also_in: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# Why an answer was declined: the machine-readable codes of `RefusalReason.code`.
+REFUSAL_CODES = {
+    "empty_index": "No articles are indexed.",
+    "off_topic": "The passages found are not about the question.",
+    "missing_names": "The articles never mention several names the question asks about.",
+    "unindexed_source": "The question cites a publication that no indexed article comes from.",
+    "no_answer_of_type": "No passage holds an answer of the kind the question asks for.",
+    "no_articles_in_range": "No indexed article falls in the requested date range or sources.",
+    "question_too_long": "The question is longer than the configured limit.",
+    "model_declined": "The model said the articles do not hold the answer.",
+    "unsupported": "No sentence of the answer was supported by the passages it cited.",
+}
+
+
+@dataclass
+class RefusalReason:
+    """Why an answer was declined: a code from REFUSAL_CODES and a sentence for people."""
+
+    code: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in REFUSAL_CODES:
+            raise ValueError(f"unknown refusal code {self.code!r}; add it to REFUSAL_CODES")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
 
 
 @dataclass
@@ -36,6 +69,7 @@ class Answer:
     answer: str
     citations: list[Citation] = field(default_factory=list)
     refused: bool = False
+    refusal_reason: RefusalReason | None = None
     question: str = ""
     standalone_question: str = ""
     backend: str = ""
@@ -54,6 +88,7 @@ class Answer:
             "answer": self.answer,
             "citations": [c.to_dict() for c in self.citations],
             "refused": self.refused,
+            "refusal_reason": self.refusal_reason.to_dict() if self.refusal_reason else None,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "question": self.question,
             "standalone_question": self.standalone_question,

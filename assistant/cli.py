@@ -33,7 +33,7 @@ def _filters(args: argparse.Namespace) -> Any:
 def print_answer(ans: Answer) -> None:
     print(ans.answer)
     for c in ans.citations:
-        where = c.url or c.path or ""
+        where = c.url or c.file or ""
         date = f", {c.published_at[:10]}" if c.published_at else ""
         src = f" ({c.source}{date})" if c.source else (f" ({date[2:]})" if date else "")
         print(f"  [{c.n}] {c.title}{src} {where} chars {c.start}-{c.end}")

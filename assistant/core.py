@@ -9,12 +9,12 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from assistant.answer import REFUSAL, Answer, Citation
+from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
 from assistant.backends import Backend, ExtractiveBackend, make_backend
 from assistant.chat import condense
 from assistant.citations import CitationChecker
-from assistant.engine import should_refuse
 from assistant.extractive import rank_sentences
+from assistant.refusal import refusal_reason
 from assistant.settings import Settings
 from index.embeddings import Embedder, OpenAIEmbedder, bundled_embedder
 from index.errors import AssistantError
@@ -167,6 +167,23 @@ class Assistant:
         if not question:
             raise AssistantError("The question is empty; ask something about the articles.")
         t0 = time.perf_counter()
+        limit = self.settings.refusal.max_question_chars
+        if len(question) > limit:
+            # Declined before retrieval: a huge question fans out over every chunk and overflows
+            # the local model's context.
+            yield REFUSAL
+            yield Answer(
+                answer=REFUSAL,
+                refused=True,
+                refusal_reason=RefusalReason(
+                    "question_too_long",
+                    f"The question has {len(question):,} characters; the limit is {limit:,} "
+                    "(ASSISTANT_REFUSAL__MAX_QUESTION_CHARS).",
+                ),
+                question=question[:200],
+                backend=self.backend.name,
+            )
+            return
         timings: dict[str, float] = {}
         standalone = condense(
             question,
@@ -182,16 +199,23 @@ class Assistant:
         t = time.perf_counter()
         candidates = rank_sentences(standalone, passages, self.embedder, focus=question)
         unindexed = self._current_index().analyse(standalone).unindexed_sources
-        refuse = should_refuse(standalone, passages, candidates, unindexed)
+        reason = refusal_reason(
+            standalone, passages, candidates, unindexed, self.settings.refusal
+        )
+        if not passages and filters is not None and not filters.is_empty():
+            reason = RefusalReason(
+                "no_articles_in_range", "No indexed article matches the source or date filters."
+            )
         timings["rank_ms"] = (time.perf_counter() - t) * 1000
         answer = Answer(
             answer=REFUSAL,
             refused=True,
+            refusal_reason=reason,
             question=question,
             standalone_question=standalone,
             backend=self.backend.name,
         )
-        if not refuse:
+        if reason is None:
             t = time.perf_counter()
             pieces: list[str] = []
             for piece in self.backend.stream_answer(standalone, passages, candidates):
@@ -217,7 +241,11 @@ class Assistant:
         answer.repaired_citations = result.repaired
         if not result.kept:
             if result.refused:
-                return answer  # the model declined: keep the refusal constant
+                # The model declined: keep the refusal constant.
+                answer.refusal_reason = RefusalReason(
+                    "model_declined", "The model found no answer in the passages."
+                )
+                return answer
             # Nothing of the generated answer survived: answer from the sources instead.
             fallback = "".join(
                 ExtractiveBackend(self.settings.max_answer_sentences).stream_answer(
@@ -227,9 +255,13 @@ class Assistant:
             result = self.checker.check(fallback, passages, question)
             answer.fallback = "extractive"
             if not result.kept:
+                answer.refusal_reason = RefusalReason(
+                    "unsupported", "No sentence of the answer was supported by its passages."
+                )
                 return answer
         answer.answer = result.text
         answer.refused = False
+        answer.refusal_reason = None
         answer.citations = [_citation(n, passages[n - 1]) for n in sorted(result.used_passages)]
         return answer
 
@@ -309,7 +341,8 @@ def _citation(n: int, hit: Hit) -> Citation:
         title=c.title,
         source=c.source,
         url=m.get("url") or None,
-        path=m.get("path") or None,
+        file=m.get("path") or None,
+        page=int(m["page"]) if str(m.get("page") or "").isdigit() else None,
         published_at=c.published_at,
         text=c.text,
         start=c.start,

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import index  # noqa: F401  (sets the offline environment before any model library loads)
@@ -15,10 +15,61 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO_ROOT / "seeds"
 
 
-class Settings(BaseSettings):
-    """Every knob of the assistant; each field reads ASSISTANT_<FIELD> from the environment."""
+class RefusalSettings(BaseModel):
+    """When a question is declined before any answer is written (assistant/refusal.py).
 
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+    Calibrated by a grid search (benchmarks/calibrate_refusal.py --held-out 600) on 128 null
+    and 400 answerable MultiHop-RAG dev queries plus seeds/questions.jsonl, keeping at most 7%
+    of answerable ones refused; the other dev queries are the held-out check.
+    """
+
+    min_dense: float = Field(
+        default=0.45,
+        description="Off topic when the best sentence's MiniLM cosine to the question is below "
+        "this and its lexical share is below min_lexical (calibrate_refusal.py).",
+    )
+    min_lexical: float = Field(
+        default=0.3, description="Share of the question's words in the best sentence; see min_dense."
+    )
+    min_coverage: float = Field(
+        default=0.2,
+        description="Decline when the passages hold less than this share of the question's "
+        "content words (calibrate_refusal.py).",
+    )
+    min_missing_names: int = Field(
+        default=2,
+        description="This many question names absent from the passages need a close match "
+        "(min_dense_if_names_missing) to be answered (calibrate_refusal.py).",
+    )
+    min_dense_if_names_missing: float = Field(
+        default=0.5, description="The close match that min_missing_names asks for."
+    )
+    max_question_chars: int = Field(
+        default=2000,
+        description="Longest question accepted; longer ones are declined with "
+        "question_too_long before retrieval (a 100 KB question would fan out over every chunk).",
+    )
+
+
+class CheckSettings(BaseModel):
+    """The citation check's switches (assistant/citations.py)."""
+
+    judge: bool | None = Field(
+        default=None,
+        description="LLM verification pass after the offline check; None means on with the "
+        "openai backend, off otherwise.",
+    )
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant; each field reads ASSISTANT_<FIELD> from the environment.
+
+    Groups are nested: ASSISTANT_REFUSAL__MIN_COVERAGE=0.3 sets Settings.refusal.min_coverage.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", extra="ignore", env_nested_delimiter="__"
+    )
 
     home: Path = Field(
         default=Path(".assistant"),
@@ -75,6 +126,32 @@ class Settings(BaseSettings):
         default=True, description="Index seeds_dir on the first question if the index is empty."
     )
     progress: bool = Field(default=True, description="Show progress bars on long work.")
+    refusal: RefusalSettings = Field(
+        default_factory=RefusalSettings, description="When questions are declined."
+    )
+    check: CheckSettings = Field(
+        default_factory=CheckSettings, description="The citation check's switches."
+    )
+    max_article_chars: int = Field(
+        default=2_000_000,
+        description="Largest article text indexed; bigger files are rejected with a reason.",
+    )
+    max_url_bytes: int = Field(
+        default=5_000_000, description="Largest web page or feed body read from a URL."
+    )
+    url_timeout_s: float = Field(
+        default=20.0, description="Total time allowed to fetch one URL, redirects included."
+    )
+    allow_private_urls: bool = Field(
+        default=False,
+        description="Let URL ingest reach loopback, private and link-local addresses. Off by "
+        "default so the page cannot be used to probe the server's own network (SSRF).",
+    )
+    lock_timeout_s: float = Field(
+        default=600.0,
+        description="How long a writer (ingest, forget, reset) waits for another process's "
+        "write lock on the same home before giving up with an error.",
+    )
 
     @property
     def chroma_dir(self) -> Path:
@@ -82,7 +159,12 @@ class Settings(BaseSettings):
 
     @property
     def manifest_path(self) -> Path:
+        """The JSON manifest of earlier versions, migrated into the catalog on first open."""
         return self.home / "manifest.json"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.home / "catalog.sqlite3"
 
     def resolved_openai_key(self) -> str | None:
         return self.openai_api_key or os.environ.get("OPENAI_API_KEY")

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.engine import refusal_features  # noqa: E402
+from assistant.refusal import refusal_features  # noqa: E402
 from assistant.extractive import rank_sentences  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "multihop-rag"

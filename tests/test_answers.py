@@ -119,10 +119,11 @@ def test_cli_ask_json_contract(seeded_home: Path) -> None:
     assert {"answer", "citations", "refused", "timings_ms"} <= set(data)
     assert "Steven Cheung" in data["answer"] and data["refused"] is False
     c = data["citations"][0]
-    keys = {"n", "doc_id", "title", "source", "url", "path", "published_at", "text", "start",
-            "end", "score"}  # fmt: skip
+    keys = {"n", "doc_id", "title", "source", "url", "file", "published_at", "text", "start",
+            "end", "score", "page", "also_in"}  # fmt: skip
     assert keys <= set(c)
-    article = Path(c["path"]).read_text(encoding="utf-8")
+    assert "path" not in c and data["refusal_reason"] is None
+    article = Path(c["file"]).read_text(encoding="utf-8")
     assert article[c["start"] : c["end"]] == c["text"]
     status = subprocess.run(
         [str(BIN / "assistant"), "status", "--json"], capture_output=True, text=True, env=env,

@@ -43,10 +43,10 @@ HOSTILE = (
     "${window.__pwned=1} [see](javascript:window.__pwned=1) according to the wardens. "
     "Wardens said the <script>window.__pwned=1</script> colony grew because of warm water.\n"
 )
-ANSWER_KEYS = {"answer", "citations", "refused", "timings_ms"}
+ANSWER_KEYS = {"answer", "citations", "refused", "refusal_reason", "timings_ms"}
 CITATION_KEYS = {
-    "n", "doc_id", "title", "source", "url", "path", "published_at", "text", "start", "end",
-    "score",
+    "n", "doc_id", "title", "source", "url", "file", "published_at", "text", "start", "end",
+    "score", "page", "also_in",
 }  # fmt: skip
 # Eight seed questions the extractive backend answers right, each with a different answer.
 EIGHT = [
@@ -377,9 +377,7 @@ def test_all_interfaces_with_auth_need_a_login(tmp_path: Path) -> None:
 def _api_client(url: str) -> Any:
     from gradio_client import Client
 
-    # download_files=False: gradio_client 2.x treats any output dict with a "path" string
-    # (a citation's article path) as a file to download; see the xfail test below.
-    return Client(url, verbose=False, download_files=False)
+    return Client(url, verbose=False)
 
 
 @pytest.mark.slow
@@ -388,22 +386,18 @@ def test_api_ask_returns_the_ask_json_object(ui_server: str) -> None:
     assert set(r) >= ANSWER_KEYS and "84" in r["answer"] and r["refused"] is False
     assert r["citations"] and set(r["citations"][0]) == CITATION_KEYS
     c = r["citations"][0]
-    article = Path(c["path"]).read_text(encoding="utf-8")
+    article = Path(c["file"]).read_text(encoding="utf-8")
     assert article[c["start"] : c["end"]] == c["text"] and "84 Ukrainian drones" in c["text"]
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    raises=httpx.HTTPStatusError,
-    strict=False,
-    reason="gradio_client 2.7 with Gradio 6's sse_v3 protocol downloads every output dict "
-    "that has a 'path' string, so a citation's article path is fetched as a file (403)",
-)
 def test_api_ask_with_a_plain_client(ui_server: str) -> None:
+    # The plain client Gradio's "Use via API" page shows; a citation field named `path` made
+    # gradio_client 2.7 fetch the article as a file (403).
     from gradio_client import Client
 
     r = Client(ui_server, verbose=False).predict(DRONES_Q, api_name="/ask")
-    assert "84" in r["answer"] and r["citations"][0]["path"]
+    assert "84" in r["answer"] and r["citations"][0]["file"]
 
 
 @pytest.mark.slow

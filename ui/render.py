@@ -157,10 +157,10 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> str:
 def article_context(c: Citation) -> tuple[str, str]:
     """Article text just before and after the passage, when the article file is readable
     and its text matches the citation's offsets (plain-text files); else empty."""
-    if not c.path:
+    if not c.file:
         return "", ""
     try:
-        p = Path(c.path)
+        p = Path(c.file)
         if not p.is_file() or p.stat().st_size > 5_000_000:
             return "", ""
         text = p.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
@@ -194,8 +194,8 @@ def render_citation(answer: Answer, c: Citation, answer_id: str) -> str:
         )
     elif c.url:
         meta.append(f'<span class="src-url">{esc(c.url)}</span>')
-    if c.path:
-        meta.append(f'<code class="src-path">{esc(c.path)}</code>')
+    if c.file:
+        meta.append(f'<code class="src-path">{esc(c.file)}</code>')
     meta.append(f'<span class="src-chars">chars {c.start}–{c.end}, score {c.score:.2f}</span>')
     ctx_before = f'<span class="src-context">{esc(before)}</span>' if before else ""
     ctx_after = f'<span class="src-context">{esc(after)}</span>' if after else ""

@@ -1,0 +1,77 @@
+"""The refusal policy: when the retrieved passages cannot hold the answer, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.answer import RefusalReason
+from assistant.extractive import Candidate, question_coverage
+from assistant.settings import RefusalSettings
+from index.retrieval import Hit
+
+
+def refusal_features(
+    question: str,
+    passages: list[Hit],
+    candidates: list[Candidate],
+    unindexed_sources: Sequence[str] = (),
+) -> dict[str, float]:
+    """The figures the policy decides on (benchmarks/calibrate_refusal.py fits them)."""
+    coverage, missing_names = question_coverage(question, passages)
+    text = " ".join(h.chunk.text for h in passages).lower()
+    return {
+        "coverage": coverage,
+        "missing_names": float(len(missing_names)),
+        "lexical": max((c.lexical for c in candidates), default=0.0),
+        "dense": max((c.dense for c in candidates), default=0.0),
+        # Publications the question cites that are neither indexed nor quoted in the passages.
+        "foreign_sources": float(sum(s.lower() not in text for s in unindexed_sources)),
+    }
+
+
+def refusal_reason(
+    question: str,
+    passages: list[Hit],
+    candidates: list[Candidate],
+    unindexed_sources: Sequence[str] = (),
+    limits: RefusalSettings | None = None,
+) -> RefusalReason | None:
+    """Why the retrieved passages cannot hold the answer, or None when they may.
+
+    unindexed_sources: publications the question attributes claims to that no indexed
+    article comes from (index.query_analysis.unindexed_sources); the articles cannot say what
+    those reported, unless a passage quotes them.
+    """
+    t = limits or RefusalSettings()
+    if not passages or not candidates:
+        return RefusalReason("off_topic", "No indexed passage matches the question.")
+    f = refusal_features(question, passages, candidates, unindexed_sources)
+    text = " ".join(h.chunk.text for h in passages).lower()
+    foreign = [s for s in unindexed_sources if s.lower() not in text]
+    if foreign:
+        return RefusalReason(
+            "unindexed_source", f"No indexed article comes from {', '.join(foreign)}."
+        )
+    if f["dense"] < t.min_dense and f["lexical"] < t.min_lexical:
+        return RefusalReason("off_topic", "The passages found are not about the question.")
+    if f["coverage"] < t.min_coverage:
+        return RefusalReason(
+            "off_topic", "The passages found miss most of the question's words."
+        )
+    if f["missing_names"] >= t.min_missing_names and f["dense"] < t.min_dense_if_names_missing:
+        _, missing = question_coverage(question, passages)
+        return RefusalReason(
+            "missing_names", f"The articles never mention {', '.join(sorted(missing)[:4])}."
+        )
+    return None
+
+
+def should_refuse(
+    question: str,
+    passages: list[Hit],
+    candidates: list[Candidate],
+    unindexed_sources: Sequence[str] = (),
+    limits: RefusalSettings | None = None,
+) -> bool:
+    """True when the retrieved passages cannot hold the answer (see refusal_reason)."""
+    return refusal_reason(question, passages, candidates, unindexed_sources, limits) is not None
