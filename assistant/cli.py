@@ -144,6 +144,30 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Compare the catalog with the vector store and say what is wrong.
+
+    --repair finishes crashed writes, deletes orphan chunks, re-adds missing ones from the
+    catalog (no re-embedding) and rebuilds an unreadable catalog from the vector store.
+    """
+    report = _assistant().doctor(repair=args.repair)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for key in ("articles", "chunks", "vector_store_chunks", "orphans", "missing"):
+            if key in report:
+                print(f"{key}: {report[key]}")
+        for p in report["problems"]:
+            print(f"problem: {p}")
+        for r in report["repaired"]:
+            print(f"repaired: {r}")
+        if not report["problems"]:
+            print("ok: the catalog and the vector store agree")
+        elif not args.repair:
+            print("run `assistant doctor --repair` to fix these")
+    return 0 if report.get("ok") else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
@@ -181,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc")
     p = add("reset", cmd_reset)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p = add("doctor", cmd_doctor)
+    p.add_argument("--repair", action="store_true", help="fix what is found")
+    p.add_argument("--json", action="store_true")
     return parser
 
 

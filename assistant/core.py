@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 import threading
 import time
@@ -18,10 +17,10 @@ from assistant.refusal import refusal_reason
 from assistant.settings import Settings
 from index.embeddings import Embedder, OpenAIEmbedder, bundled_embedder
 from index.errors import AssistantError
+from index.home import DataHome, HomeConfig
 from index.ingest import IngestReport, forget
 from index.ingest import ingest as run_ingest
 from index.retrieval import Filters, Hit, HybridIndex
-from index.store import ChunkStore, Manifest
 
 
 def _tqdm_progress(desc: str) -> Any:
@@ -52,10 +51,9 @@ class Assistant:
         self.settings = settings or Settings()
         self._lock = threading.RLock()
         self._embedder: Embedder | None = None
-        self._store: ChunkStore | None = None
-        self._manifest: Manifest | None = None
+        self._home: DataHome | None = None
         self._index: HybridIndex | None = None
-        self._index_stamp: tuple[float, int] | None = None
+        self._index_gen: int = -1
         self._backend: Backend | None = None
         self._checker: CitationChecker | None = None
 
@@ -80,21 +78,22 @@ class Assistant:
         )
 
     @property
-    def manifest(self) -> Manifest:
-        if self._manifest is None:
-            self._manifest = Manifest(self.settings.manifest_path, self.embedding_name)
-        return self._manifest
-
-    @property
-    def store(self) -> ChunkStore:
-        if self._store is None:
+    def home(self) -> DataHome:
+        """The catalog and the vector store of ASSISTANT_HOME (index.home)."""
+        if self._home is None:
             s = self.settings
-            self.manifest  # noqa: B018  (a mismatched model fails here, before Chroma opens)
             dim = 384 if s.embedding == "local" else self.embedder.dimension
-            self._store = ChunkStore(
-                self.embedding_name, dim, s.chroma_dir, s.chroma_host, s.chroma_port
+            self._home = DataHome(
+                HomeConfig(
+                    s.home,
+                    self.embedding_name,
+                    dim,
+                    s.chroma_host,
+                    s.chroma_port,
+                    s.lock_timeout_s,
+                )
             )
-        return self._store
+        return self._home
 
     @property
     def backend(self) -> Backend:
@@ -109,15 +108,15 @@ class Assistant:
         return self._checker
 
     def _current_index(self) -> HybridIndex:
+        """The in-memory retrieval index, refreshed when the catalog's generation moves (another
+        process, or this one, committed a change); read from the catalog, never from Chroma."""
         with self._lock:
-            path = self.settings.manifest_path
-            stamp = (path.stat().st_mtime if path.exists() else 0.0, self.store.count())
-            if self._index is None or stamp != self._index_stamp:
-                if self._manifest is not None and path.exists():
-                    self._manifest = None  # another process may have changed it
-                chunks, vectors = self.store.all()
+            catalog = self.home.catalog
+            gen = catalog.generation
+            if self._index is None or gen != self._index_gen:
+                chunks, vectors = catalog.load_chunks(dimension=self.home.config.dimension)
                 self._index = HybridIndex(chunks, vectors, self.embedder)
-                self._index_stamp = stamp
+                self._index_gen = gen
             return self._index
 
     # -- public API -----------------------------------------------------------------
@@ -126,21 +125,21 @@ class Assistant:
         if isinstance(targets, str):
             targets = [targets]
         show = self.settings.progress if progress is None else progress
-        with self._lock:
-            report = run_ingest(
+        s = self.settings
+        with self._lock, self.home.writing("ingest") as (catalog, store):
+            return run_ingest(
                 [str(t) for t in targets],
-                self.store,
-                self.manifest,
+                store,
+                catalog,
                 self.embedder,
-                self.settings.chunk_size,
-                self.settings.chunk_overlap,
+                s.chunk_size,
+                s.chunk_overlap,
                 progress=_tqdm_progress("ingest") if show else None,
+                max_article_chars=s.max_article_chars,
             )
-            self._index = None
-        return report
 
     def _ensure_corpus(self) -> None:
-        if self.manifest.documents or not self.settings.auto_seed:
+        if self.home.catalog.count_articles() or not self.settings.auto_seed:
             return
         seeds = self.settings.seeds_dir
         if not seeds.exists():
@@ -192,6 +191,20 @@ class Assistant:
             None if self.settings.resolved_llm() != "openai" else self.backend.complete,
         )
         timings["rewrite_ms"] = (time.perf_counter() - t0) * 1000
+        self._ensure_corpus()
+        if not self.home.catalog.count_articles():
+            yield REFUSAL
+            yield Answer(
+                answer=REFUSAL,
+                refused=True,
+                refusal_reason=RefusalReason(
+                    "empty_index", "No articles are indexed: run `assistant ingest PATH` first."
+                ),
+                question=question,
+                standalone_question=standalone,
+                backend=self.backend.name,
+            )
+            return
         t = time.perf_counter()
         hits = self.retrieve(standalone, self.settings.retrieve_k, filters)
         passages = hits[: self.settings.top_k]
@@ -199,9 +212,7 @@ class Assistant:
         t = time.perf_counter()
         candidates = rank_sentences(standalone, passages, self.embedder, focus=question)
         unindexed = self._current_index().analyse(standalone).unindexed_sources
-        reason = refusal_reason(
-            standalone, passages, candidates, unindexed, self.settings.refusal
-        )
+        reason = refusal_reason(standalone, passages, candidates, unindexed, self.settings.refusal)
         if not passages and filters is not None and not filters.is_empty():
             reason = RefusalReason(
                 "no_articles_in_range", "No indexed article matches the source or date filters."
@@ -284,15 +295,16 @@ class Assistant:
         return self.ask(message, history=history)
 
     def status(self) -> dict[str, Any]:
-        """What is indexed, and which models are in use."""
-        m = self.manifest
+        """What is indexed, and which models are in use (reads the catalog only)."""
+        s = self.settings
+        catalog = self.home.catalog
         return {
-            "documents": len(m.documents),
-            "chunks": self.store.count(),
+            "documents": catalog.count_articles(),
+            "chunks": catalog.count_chunks(),
             "embedding_model": self.embedding_name,
             "llm": self.llm_name,
-            "home": str(self.settings.home.resolve()),
-            "chroma": self.store.where,
+            "home": str(s.home.resolve()),
+            "chroma": f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.chroma_dir),
         }
 
     @property
@@ -305,31 +317,25 @@ class Assistant:
         return "extractive"
 
     def documents(self) -> list[dict[str, Any]]:
-        """One row per indexed article."""
-        return [
-            {"doc_id": d, **{k: v for k, v in e.items() if k != "chunk_ids"}}
-            for d, e in sorted(self.manifest.documents.items(), key=lambda x: x[1].get("title", ""))
-        ]
+        """One row per indexed article, by title."""
+        return self.home.catalog.articles("ORDER BY title")
 
     def forget(self, doc: str) -> dict[str, Any]:
         """Remove one article (doc id, path, URL or exact title) and its chunks."""
-        with self._lock:
-            out = forget(doc, self.store, self.manifest)
-            self._index = None
-        return out
+        with self._lock, self.home.writing("forget") as (catalog, store):
+            return forget(doc, store, catalog)
 
     def reset(self) -> None:
-        """Delete the whole index (Chroma collection and manifest)."""
+        """Delete the whole index (catalog and Chroma collection), whatever state it is in."""
         with self._lock:
-            self.store.reset()
-            self._store = None
+            self.home.reset()
             self._index = None
-            self._manifest = None
-            path = self.settings.manifest_path
-            if path.exists():
-                path.unlink()
-            if self.settings.chroma_host is None and self.settings.chroma_dir.exists():
-                shutil.rmtree(self.settings.chroma_dir, ignore_errors=True)
+            self._index_gen = -1
+
+    def doctor(self, repair: bool = False) -> dict[str, Any]:
+        """Compare the catalog with Chroma; with repair, fix what differs without re-embedding."""
+        with self._lock:
+            return self.home.doctor(repair)
 
 
 def _citation(n: int, hit: Hit) -> Citation:

@@ -88,7 +88,9 @@ def chunk_article(article: Article, chunk_size: int = 256, chunk_overlap: int = 
         cursor = start + 1
         chunks.append(
             Chunk(
-                id=f"{article.doc_id}:{i}",
+                # The content hash in the id: a changed article's new chunks never overwrite its
+                # old ones, so the old stay until the catalog has committed the new.
+                id=f"{article.doc_id}:{article.content_hash[:8]}:{i}",
                 doc_id=article.doc_id,
                 text=text,
                 start=start,

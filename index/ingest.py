@@ -1,5 +1,10 @@
-"""Incremental ingestion: new articles are embedded, unchanged ones skipped, changed ones
-replaced, duplicates indexed once, and articles removed from a re-ingested folder deleted."""
+"""Incremental, crash-safe ingestion: new articles are embedded, unchanged ones skipped, changed
+ones replaced, duplicates indexed once, and articles removed from a re-ingested folder deleted,
+but never those of a file that could not be read this time.
+
+The write order (index.catalog) survives a crash at any instant; the caller holds the home's
+write lock (index.lock) for the whole run.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from index.catalog import Catalog
 from index.chunking import Chunk, chunk_article
 from index.embeddings import Embedder
 from index.errors import AssistantError
 from index.loaders import Article, is_url, iter_folder, load_file, load_url
-from index.store import ChunkStore, Manifest
+from index.store import ChunkStore
 
 Progress = Callable[[int, int, str], None]
+STATUSES = ("indexed", "replaced", "unchanged", "duplicate", "removed", "kept", "rejected")
 
 
 @dataclass
@@ -25,7 +32,7 @@ class ItemResult:
     """What happened to one article (or one input that could not be read)."""
 
     key: str
-    status: str  # indexed | replaced | unchanged | duplicate | removed | rejected
+    status: str  # one of STATUSES; `kept`: a file unreadable this time keeps its articles
     title: str = ""
     doc_id: str = ""
     chunks: int = 0
@@ -46,11 +53,7 @@ class IngestReport:
         return any(i.status in ("indexed", "replaced", "removed") for i in self.items)
 
     def summary(self) -> str:
-        parts = [
-            f"{self.count(s)} {s}"
-            for s in ("indexed", "replaced", "unchanged", "duplicate", "removed", "rejected")
-            if self.count(s)
-        ]
+        parts = [f"{self.count(s)} {s}" for s in STATUSES if self.count(s)]
         return (
             f"{', '.join(parts) or 'nothing to do'}; {self.embedded_chunks} chunks embedded "
             f"in {self.seconds:.1f}s"
@@ -65,104 +68,160 @@ class IngestReport:
         }
 
 
-def _gather(target: str, report: IngestReport) -> tuple[list[tuple[str, Article]], str | None]:
-    """(origin, article) pairs for one target, and the folder/file whose removals we track."""
+@dataclass
+class _Gathered:
+    items: list[tuple[str, Article]] = field(default_factory=list)
+    roots: list[str] = field(default_factory=list)  # folders/files whose removals we track
+    unread: set[str] = field(default_factory=set)  # files that could not be read this time
+
+
+def _load(path: Path, report: IngestReport, out: _Gathered) -> None:
+    origin = str(path.resolve())
+    try:
+        articles = load_file(path)
+    except AssistantError as err:
+        out.unread.add(origin)
+        report.items.append(ItemResult(key=str(path), status="rejected", reason=str(err)))
+        return
+    except (OSError, UnicodeError, ValueError) as err:
+        out.unread.add(origin)
+        report.items.append(
+            ItemResult(
+                key=str(path),
+                status="rejected",
+                reason=f"{path}: cannot be read ({type(err).__name__}: {err}); fix the file "
+                "or its permissions.",
+            )
+        )
+        return
+    if not articles:
+        # An empty file is not a file whose records were all deleted: keep what it had.
+        out.unread.add(origin)
+        report.items.append(
+            ItemResult(key=str(path), status="rejected", reason=f"{path}: no articles in the file.")
+        )
+        return
+    out.items.extend((origin, a) for a in articles)
+
+
+def _gather(target: str, report: IngestReport, out: _Gathered, strict: bool) -> None:
     if is_url(target):
-        return [(target, a) for a in load_url(target)], None
+        out.items.extend((target, a) for a in load_url(target))
+        return
     path = Path(target).expanduser()
     if not path.exists():
         raise AssistantError(f"No such file or folder: {target}; check the path (or give a URL).")
+    out.roots.append(str(path.resolve()))
     if path.is_dir():
-        out: list[tuple[str, Article]] = []
         for f in iter_folder(path):
-            try:
-                out.extend((str(f.resolve()), a) for a in load_file(f))
-            except AssistantError as err:
-                report.items.append(ItemResult(key=str(f), status="rejected", reason=str(err)))
-        return out, str(path.resolve())
-    return [(str(path.resolve()), a) for a in load_file(path)], str(path.resolve())
+            _load(f, report, out)
+        return
+    before = len(report.items)
+    _load(path, report, out)
+    if strict and len(report.items) > before:
+        raise AssistantError(report.items.pop().reason)
 
 
 def ingest(
     targets: Iterable[str],
     store: ChunkStore,
-    manifest: Manifest,
+    catalog: Catalog,
     embedder: Embedder,
     chunk_size: int = 256,
     chunk_overlap: int = 32,
     progress: Progress | None = None,
     batch_chunks: int = 256,
+    max_article_chars: int = 2_000_000,
 ) -> IngestReport:
     """Index the targets; raise AssistantError only when a single named input is unusable."""
     t0 = time.perf_counter()
     report = IngestReport()
     targets = list(targets)
-    pending: list[tuple[str, Article]] = []
-    roots: list[str] = []
-    seen_keys: set[str] = set()
+    got = _Gathered()
     for target in targets:
         try:
-            items, root = _gather(target, report)
+            _gather(target, report, got, strict=len(targets) == 1)
         except AssistantError as err:
             if len(targets) == 1:
                 raise
             report.items.append(ItemResult(key=target, status="rejected", reason=str(err)))
+
+    recover(catalog, store)
+    to_embed: list[tuple[str, Article, list[Chunk]]] = []
+    seen: set[str] = set()
+    hashes_in_run: dict[str, str] = {}
+    for origin, art in got.items:
+        seen.add(art.doc_id)
+        if len(art.text) > max_article_chars:
+            report.items.append(
+                ItemResult(
+                    art.key,
+                    "rejected",
+                    art.title,
+                    art.doc_id,
+                    reason=f"{art.key}: {len(art.text):,} characters, over the limit of "
+                    f"{max_article_chars:,}; split it or raise ASSISTANT_MAX_ARTICLE_CHARS.",
+                )
+            )
             continue
-        pending.extend(items)
-        if root:
-            roots.append(root)
+        entry = catalog.article(art.doc_id)
+        if entry and entry.get("content_hash") == art.content_hash:
+            report.items.append(
+                ItemResult(art.key, "unchanged", art.title, art.doc_id, entry.get("n_chunks") or 0)
+            )
+            continue
+        twin = catalog.by_hash(art.content_hash) or hashes_in_run.get(art.content_hash)
+        if twin and twin != art.doc_id:
+            report.items.append(
+                ItemResult(art.key, "duplicate", art.title, twin, reason=f"same text as {twin}")
+            )
+            seen.add(twin)
+            continue
+        hashes_in_run[art.content_hash] = art.doc_id
+        to_embed.append((origin, art, chunk_article(art, chunk_size, chunk_overlap)))
 
-    with manifest.lock:
-        to_embed: list[tuple[str, Article, list[Chunk]]] = []
-        hashes_in_run: dict[str, str] = {}
-        for origin, art in pending:
-            seen_keys.add(art.doc_id)
-            entry = manifest.documents.get(art.doc_id)
-            if entry and entry.get("content_hash") == art.content_hash:
-                report.items.append(
-                    ItemResult(
-                        art.key, "unchanged", art.title, art.doc_id, entry.get("n_chunks", 0)
-                    )
-                )
-                continue
-            twin = manifest.by_hash(art.content_hash) or hashes_in_run.get(art.content_hash)
-            if twin and twin != art.doc_id:
-                report.items.append(
-                    ItemResult(art.key, "duplicate", art.title, twin, reason=f"same text as {twin}")
-                )
-                seen_keys.add(twin)
-                continue
-            hashes_in_run[art.content_hash] = art.doc_id
-            chunks = chunk_article(art, chunk_size, chunk_overlap)
-            to_embed.append((origin, art, chunks))
-
-        total = sum(len(c) for _, _, c in to_embed)
-        done = 0
-        if progress:
-            progress(0, total, "embedding")
-        # Embed and commit article by article (in batches), so an interruption keeps all that
-        # was already written and the manifest never names chunks that are not in Chroma.
-        batch: list[tuple[str, Article, list[Chunk]]] = []
-        for item in to_embed:
-            batch.append(item)
-            if sum(len(c) for _, _, c in batch) >= batch_chunks:
-                done = _commit(batch, store, manifest, embedder, report, done, total, progress)
-                batch = []
-        if batch:
-            done = _commit(batch, store, manifest, embedder, report, done, total, progress)
-        report.embedded_chunks = done
-
-        removed = _remove_missing(roots, seen_keys, store, manifest, report)
-        if removed:
-            manifest.save()
+    total = sum(len(c) for _, _, c in to_embed)
+    done = 0
+    if progress:
+        progress(0, total, "embedding")
+    # Embed and commit in batches, so an interruption keeps all that was already written.
+    batch: list[tuple[str, Article, list[Chunk]]] = []
+    for item in to_embed:
+        batch.append(item)
+        if sum(len(c) for _, _, c in batch) >= batch_chunks:
+            done = _commit(batch, store, catalog, embedder, report, done, total, progress)
+            batch = []
+    if batch:
+        done = _commit(batch, store, catalog, embedder, report, done, total, progress)
+    report.embedded_chunks = done
+    _remove_missing(got, seen, store, catalog, report)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _article_row(origin: str, art: Article, chunks: list[Chunk]) -> dict[str, Any]:
+    return {
+        "doc_id": art.doc_id,
+        "key": art.key,
+        "origin": origin,
+        "title": art.title,
+        "source": art.source,
+        "url": art.url,
+        "path": art.path,
+        "published_at": art.published_at,
+        "author": str(art.extra.get("author") or "") or None,
+        "category": str(art.extra.get("category") or "") or None,
+        "content_hash": art.content_hash,
+        "n_chunks": len(chunks),
+        "chars": len(art.text),
+        "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
 
 
 def _commit(
     batch: list[tuple[str, Article, list[Chunk]]],
     store: ChunkStore,
-    manifest: Manifest,
+    catalog: Catalog,
     embedder: Embedder,
     report: IngestReport,
     done: int,
@@ -171,33 +230,20 @@ def _commit(
 ) -> int:
     all_chunks = [c for _, _, chunks in batch for c in chunks]
     vectors = (
-        embedder.embed([embed_text(c) for c in all_chunks]) if all_chunks else np.zeros((0, 1))
+        embedder.embed([embed_text(c) for c in all_chunks])
+        if all_chunks
+        else np.zeros((0, store.dimension), dtype=np.float32)
     )
-    for _origin, art, _chunks in batch:
-        old = manifest.documents.get(art.doc_id)
-        if old:
-            store.delete(old.get("chunk_ids", []))
+    replaced = {art.doc_id for _, art, _ in batch if catalog.article(art.doc_id)}
+    catalog.begin({art.doc_id: [c.id for c in chunks] for _, art, chunks in batch})
     store.add(all_chunks, vectors)
-    now = time.strftime("%Y-%m-%dT%H:%M:%S")
-    for origin, art, chunks in batch:
-        replaced = art.doc_id in manifest.documents
-        manifest.documents[art.doc_id] = {
-            "key": art.key,
-            "origin": origin,
-            "title": art.title,
-            "source": art.source,
-            "url": art.url,
-            "path": art.path,
-            "published_at": art.published_at,
-            "content_hash": art.content_hash,
-            "chunk_ids": [c.id for c in chunks],
-            "n_chunks": len(chunks),
-            "chars": len(art.text),
-            "ingested_at": now,
-        }
-        status = "replaced" if replaced else "indexed"
+    rows = [_article_row(origin, art, chunks) for origin, art, chunks in batch]
+    stale = catalog.commit(rows, all_chunks, vectors)
+    store.delete(stale)
+    catalog.finish([r["doc_id"] for r in rows])
+    for _, art, chunks in batch:
+        status = "replaced" if art.doc_id in replaced else "indexed"
         report.items.append(ItemResult(art.key, status, art.title, art.doc_id, len(chunks)))
-    manifest.save()
     done += len(all_chunks)
     if progress:
         progress(done, total, "embedding")
@@ -210,38 +256,70 @@ def embed_text(chunk: Chunk) -> str:
     return f"{head}\n{chunk.text}" if head else chunk.text
 
 
+def _under(origin: str, roots: list[str]) -> bool:
+    return any(origin == r or origin.startswith(r.rstrip("/") + "/") for r in roots)
+
+
 def _remove_missing(
-    roots: list[str],
-    seen: set[str],
-    store: ChunkStore,
-    manifest: Manifest,
-    report: IngestReport,
-) -> int:
-    removed = 0
-    for doc_id, entry in list(manifest.documents.items()):
+    got: _Gathered, seen: set[str], store: ChunkStore, catalog: Catalog, report: IngestReport
+) -> None:
+    gone = []
+    for entry in catalog.articles():
         origin = str(entry.get("origin") or "")
-        if doc_id in seen or not origin:
+        if entry["doc_id"] in seen or not origin or not _under(origin, got.roots):
             continue
-        if any(origin == r or origin.startswith(r.rstrip("/") + "/") for r in roots):
-            store.delete(entry.get("chunk_ids", []))
-            del manifest.documents[doc_id]
+        if origin in got.unread:
             report.items.append(
-                ItemResult(entry.get("key", doc_id), "removed", entry.get("title", ""), doc_id)
+                ItemResult(
+                    entry.get("key") or entry["doc_id"],
+                    "kept",
+                    entry.get("title") or "",
+                    entry["doc_id"],
+                    reason=f"{origin} could not be read this time; its articles "
+                    "stay indexed until it can be (or `assistant forget` them).",
+                )
             )
-            removed += 1
-    return removed
+            continue
+        gone.append(entry)
+    if gone:
+        remove(catalog, store, [e["doc_id"] for e in gone])
+        for e in gone:
+            report.items.append(
+                ItemResult(
+                    e.get("key") or e["doc_id"], "removed", e.get("title") or "", e["doc_id"]
+                )
+            )
 
 
-def forget(ref: str, store: ChunkStore, manifest: Manifest) -> dict[str, Any]:
+def remove(catalog: Catalog, store: ChunkStore, doc_ids: list[str]) -> None:
+    """Delete articles: catalog first (with its write-ahead rows), then the vector store."""
+    stale = catalog.commit([], [], np.zeros((0, store.dimension), dtype=np.float32), doc_ids)
+    store.delete(stale)
+    catalog.finish(doc_ids)
+
+
+def recover(catalog: Catalog, store: ChunkStore) -> list[str]:
+    """Finish or roll back what a crash left half done; returns the affected doc ids."""
+    todo = catalog.pending()
+    for p in todo:
+        if p.state == "adding":
+            # The catalog never committed these: whatever reached the vector store goes.
+            store.delete([i for i in p.new_ids if i not in set(catalog.chunk_ids(p.doc_id))])
+        else:
+            store.delete(p.old_ids)
+    if todo:
+        catalog.finish([p.doc_id for p in todo])
+    return [p.doc_id for p in todo]
+
+
+def forget(ref: str, store: ChunkStore, catalog: Catalog) -> dict[str, Any]:
     """Remove one article (by id, path, URL or exact title) and all its chunks."""
-    with manifest.lock:
-        doc_id = manifest.find(ref)
-        if doc_id is None:
-            raise AssistantError(
-                f"No indexed article matches '{ref}'; run `assistant status` to list doc ids."
-            )
-        entry = manifest.documents.pop(doc_id)
-        store.delete(entry.get("chunk_ids", []))
-        store.delete_doc(doc_id)  # belt and braces: no orphan chunk survives
-        manifest.save()
+    doc_id = catalog.find(ref)
+    if doc_id is None:
+        raise AssistantError(
+            f"No indexed article matches '{ref}'; run `assistant status` to list doc ids."
+        )
+    entry = catalog.article(doc_id) or {}
+    remove(catalog, store, [doc_id])
+    store.delete_doc(doc_id)  # belt and braces: no orphan chunk survives
     return {"doc_id": doc_id, "title": entry.get("title", ""), "chunks": entry.get("n_chunks", 0)}

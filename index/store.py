@@ -1,12 +1,9 @@
-"""The Chroma collection of chunks (embedded or client/server) and the manifest of indexed articles."""
+"""The Chroma collection of chunks (embedded or client/server)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import threading
-import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,7 +13,6 @@ import numpy as np
 from index.chunking import Chunk
 from index.errors import AssistantError
 
-MANIFEST_VERSION = 1
 # Chroma rejects batches larger than its max_batch_size (5461 on SQLite builds).
 BATCH = 2000
 
@@ -31,63 +27,13 @@ def _json_safe(meta: dict[str, Any]) -> dict[str, Any]:
     return {k: ("" if v is None else v) for k, v in meta.items()}
 
 
-class Manifest:
-    """What is indexed: one entry per article, written atomically after every change."""
-
-    def __init__(self, path: Path, embedding_model: str) -> None:
-        self.path = path
-        self.lock = threading.RLock()
-        self.documents: dict[str, dict[str, Any]] = {}
-        self.embedding_model = embedding_model
-        if path.exists():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                raise AssistantError(
-                    f"The manifest {path} is unreadable; run `assistant reset` to rebuild the index."
-                ) from None
-            built_with = data.get("embedding_model", embedding_model)
-            if built_with != embedding_model:
-                raise AssistantError(
-                    f"The index in {path.parent} was built with embeddings '{built_with}', not "
-                    f"'{embedding_model}'; set ASSISTANT_EMBEDDING back, use another "
-                    "ASSISTANT_HOME, or run `assistant reset` and re-ingest."
-                )
-            self.documents = data.get("documents", {})
-
-    def save(self) -> None:
-        with self.lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-            payload = {
-                "version": MANIFEST_VERSION,
-                "embedding_model": self.embedding_model,
-                "updated_at": time.time(),
-                "documents": self.documents,
-            }
-            tmp.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
-
-    def by_hash(self, content_hash: str) -> str | None:
-        for doc_id, entry in self.documents.items():
-            if entry.get("content_hash") == content_hash:
-                return doc_id
-        return None
-
-    def find(self, ref: str) -> str | None:
-        """A doc_id from an id, a path, a URL, or a unique title."""
-        if ref in self.documents:
-            return ref
-        resolved = str(Path(ref).resolve()) if not ref.startswith(("http://", "https://")) else ref
-        for doc_id, e in self.documents.items():
-            if ref in (e.get("key"), e.get("url")) or resolved == e.get("path"):
-                return doc_id
-        titled = [d for d, e in self.documents.items() if e.get("title") == ref]
-        return titled[0] if len(titled) == 1 else None
-
-    @property
-    def n_chunks(self) -> int:
-        return sum(int(e.get("n_chunks", 0)) for e in self.documents.values())
+def read_legacy_manifest(path: Path) -> dict[str, dict[str, Any]]:
+    """The documents of a manifest.json written by earlier versions (migrated to the catalog)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return dict(data.get("documents", {}))
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 class ChunkStore:
@@ -109,6 +55,7 @@ class ChunkStore:
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
         self.where = f"{host}:{port}" if host else str(persist_dir)
+        self.host = host
         try:
             if host:
                 self.client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
@@ -170,6 +117,21 @@ class ChunkStore:
 
     def count(self) -> int:
         return int(self.collection.count())
+
+    def ids(self) -> set[str]:
+        """Every chunk id in the collection (what `assistant doctor` compares)."""
+        out: set[str] = set()
+        total = self.count()
+        for offset in range(0, total, BATCH):
+            out.update(self.collection.get(include=[], limit=BATCH, offset=offset)["ids"])
+        return out
+
+    def close(self) -> None:
+        """Let go of the embedded client, so that another process may open the directory."""
+        if self.where and not self.host:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
 
     def all(self) -> tuple[list[Chunk], np.ndarray]:
         """Every chunk with its embedding, in a stable order."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,15 @@ STORY = "Flood closes bridge\nThe river rose 3 metres on Tuesday and the old bri
 
 def make(home: Path, **kw: object) -> Assistant:
     return Assistant(Settings(home=home, llm="extractive", progress=False, **kw))
+
+
+def chroma(a: Assistant) -> dict[str, list]:
+    """What the Chroma collection itself holds (ids and documents)."""
+    store = a.home.open_store()
+    try:
+        return dict(store.collection.get(include=["documents"]))
+    finally:
+        store.close()
 
 
 def test_reingest_same_folder_embeds_nothing(seeded_copy: Path) -> None:
@@ -42,7 +52,7 @@ def test_changed_file_is_replaced_and_removed_file_deleted(tmp_path: Path) -> No
     assert report.count("replaced") == 1 and report.count("removed") == 1
     status = a.status()
     assert status["documents"] == 1
-    chunks = a.store.collection.get(include=["documents"])
+    chunks = chroma(a)
     assert all("3 metres" not in t for t in chunks["documents"])
     assert any("4 metres" in t for t in chunks["documents"])
 
@@ -62,11 +72,10 @@ def test_forget_then_reingest_leaves_no_orphans(seeded_copy: Path) -> None:
     doc_id = a.documents()[0]["doc_id"]
     out = a.forget(doc_id)
     assert out["chunks"] == n
-    assert a.store.count() == 0 and a.status()["documents"] == 0
+    assert chroma(a)["ids"] == [] and a.status()["documents"] == 0
     a.ingest([str(SEEDS)])
-    assert a.store.count() == n
-    ids = set(a.store.collection.get()["ids"])
-    assert ids == set(a.manifest.documents[doc_id]["chunk_ids"])
+    ids = set(chroma(a)["ids"])
+    assert len(ids) == n and ids == set(a.home.catalog.chunk_ids(doc_id))
 
 
 def test_bad_input_loses_nothing(seeded_copy: Path, tmp_path: Path) -> None:
@@ -93,13 +102,19 @@ def test_folder_with_one_bad_file_indexes_the_rest(tmp_path: Path) -> None:
     assert "line 1" in report.items[0].reason
 
 
-def test_other_embedding_model_is_refused(seeded_copy: Path) -> None:
-    manifest = seeded_copy / "manifest.json"
-    data = json.loads(manifest.read_text())
-    data["embedding_model"] = "openai-text-embedding-3-small"
-    manifest.write_text(json.dumps(data))
+def test_other_embedding_model_is_refused_and_reset_recovers(seeded_copy: Path) -> None:
+    db = sqlite3.connect(seeded_copy / "catalog.sqlite3")
+    with db:
+        db.execute(
+            "UPDATE meta SET value='openai-text-embedding-3-small' WHERE key='embedding_model'"
+        )
+    db.close()
     with pytest.raises(AssistantError, match="was built with embeddings"):
         make(seeded_copy).status()
+    a = make(seeded_copy)
+    a.reset()
+    assert a.status()["documents"] == 0
+    assert a.ingest([str(SEEDS)]).count("indexed") == 1
 
 
 def test_jsonl_records_get_metadata(tmp_path: Path) -> None:

@@ -57,11 +57,12 @@ def test_chroma_server_store(chroma_server: int, tmp_path: Path) -> None:
     )
     assert "Filashkin" in ans.answer
     a.forget(a.documents()[0]["doc_id"])
-    assert a.store.count() == 0
+    store = a.home.open_store()
+    assert store.count() == 0 and a.status()["chunks"] == 0
 
 
 def test_unreachable_chroma_server(tmp_path: Path) -> None:
     s = Settings(home=tmp_path, llm="extractive", progress=False, chroma_host="127.0.0.1",
                  chroma_port=free_port())  # fmt: skip
     with pytest.raises(AssistantError, match="ASSISTANT_CHROMA_HOST"):
-        Assistant(s).status()
+        Assistant(s).ingest([str(SEEDS)])
