@@ -9,8 +9,9 @@ import pytest
 
 from index.chunking import chunk_article
 from index.errors import AssistantError
-from index.loaders import iter_folder, load_file, load_json_records
+from index.loaders import iter_folder, load_file, load_json_records, read_file
 from tests.conftest import SEEDS
+from tests.pdfmaker import make_pdf, make_scanned_pdf
 
 
 def test_txt_title_is_first_line(tmp_path: Path) -> None:
@@ -68,7 +69,8 @@ def test_multihop_corpus_format_loads_as_is(tmp_path: Path) -> None:
     [
         ("bad.json", "[{]", "not valid JSON"),
         ("bad.jsonl", '{"title": "x"}\n', "has no text"),
-        ("bad.pdf", "x", "unsupported file type"),
+        ("bad.doc", "x", "unsupported file type"),
+        ("bad.pdf", "x", "not a readable PDF"),
         ("empty.txt", "   \n", "has no text"),
     ],
 )
@@ -98,3 +100,146 @@ def test_chunk_offsets_point_into_article() -> None:
         assert art.text[c.start : c.end] == c.text
     assert chunks[0].start == 0
     assert chunks[-1].end == len(art.text.rstrip()) or chunks[-1].end == len(art.text)
+
+
+# -- bad input (issue 9 item 4): one line naming the file, the rest of the folder goes on -----
+
+
+def _one_line(result_problems: list[str], name: str) -> str:
+    assert len(result_problems) == 1, result_problems
+    (line,) = result_problems
+    assert name in line and "\n" not in line and "Traceback" not in line
+    return line
+
+
+def test_binary_json_is_rejected_with_a_reason(tmp_path: Path) -> None:
+    p = tmp_path / "photo.json"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    result = read_file(p)
+    assert not result.articles and not result.complete
+    assert "a PNG image" in _one_line(result.problems, "photo.json")
+    q = tmp_path / "noise.jsonl"
+    q.write_bytes(bytes(range(256)) * 8)
+    assert "binary" in _one_line(read_file(q).problems, "noise.jsonl")
+
+
+def test_legacy_encodings_are_decoded(tmp_path: Path) -> None:
+    rec = {"title": "Café", "body": "Le président a déclaré « ça suffit » à 9 h. Coût : 5 €."}
+    cp = tmp_path / "cp.jsonl"
+    cp.write_bytes(json.dumps(rec, ensure_ascii=False).encode("cp1252"))
+    (art,) = read_file(cp).articles
+    assert art.title == "Café" and art.text == rec["body"]
+    lat = tmp_path / "lat.txt"
+    lat.write_bytes("Zürich, São Paulo et Montréal ont voté.\nÀ suivre.".encode("latin-1"))
+    (art,) = read_file(lat).articles
+    assert art.text.startswith("Zürich, São Paulo et Montréal")
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    for name in ("bom.json", "bom.jsonl"):
+        p = tmp_path / name
+        p.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"title": "T", "body": "Bodied."}]).encode())
+        if name.endswith("l"):
+            p.write_bytes(b"\xef\xbb\xbf" + json.dumps({"title": "T", "body": "Bodied."}).encode())
+        result = read_file(p)
+        assert result.complete and [a.text for a in result.articles] == ["Bodied."]
+
+
+def test_jsonl_good_lines_kept_bad_lines_named(tmp_path: Path) -> None:
+    p = tmp_path / "mixed.jsonl"
+    lines = [
+        json.dumps({"title": "A", "body": "Alpha.", "url": "https://x.test/a"}),
+        '{"title": "broken", "body": ',
+        json.dumps({"title": "no body"}),
+        json.dumps({"title": "C", "body": "Gamma.", "url": "https://x.test/c"}),
+        "[1, 2]",
+    ]
+    p.write_text("\n".join(lines), encoding="utf-8")
+    result = read_file(p)
+    assert [a.title for a in result.articles] == ["A", "C"]
+    assert not result.complete  # a bad line may hold an article that still exists
+    assert [pr.split(" ", 1)[1].split(" ")[:2] for pr in result.problems] == [
+        ["line", "2"], ["line", "3"], ["line", "5"],
+    ]  # fmt: skip
+    assert "not valid JSON" in result.problems[0] and "has no text" in result.problems[1]
+    assert all(str(p) in pr and "\n" not in pr for pr in result.problems)
+
+
+def test_json_array_bad_record_named_others_kept(tmp_path: Path) -> None:
+    p = tmp_path / "arr.json"
+    p.write_text(json.dumps([{"body": "One."}, "oops", {"body": "Three."}]), encoding="utf-8")
+    result = read_file(p)
+    assert [a.text for a in result.articles] == ["One.", "Three."]
+    assert "record 2 is not an object" in _one_line(result.problems, "arr.json")
+
+
+def test_complete_tells_a_deleted_record_from_an_unreadable_file(tmp_path: Path) -> None:
+    p = tmp_path / "c.jsonl"
+    p.write_text(json.dumps({"body": "Only one."}), encoding="utf-8")
+    assert read_file(p).complete
+    p.write_text("\n\n", encoding="utf-8")
+    empty = read_file(p)
+    assert not empty.complete and "no articles" in _one_line(empty.problems, "c.jsonl")
+
+
+def test_unreadable_files_give_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder_named_json = tmp_path / "x.json"
+    folder_named_json.mkdir()
+    assert "is a folder" in _one_line(read_file(folder_named_json).problems, "x.json")
+    locked = tmp_path / "locked.jsonl"
+    locked.write_text(json.dumps({"body": "Secret."}), encoding="utf-8")
+    real = Path.read_bytes
+
+    def deny(self: Path) -> bytes:
+        if self.name == "locked.jsonl":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    result = read_file(locked)
+    assert not result.complete
+    assert "permission denied" in _one_line(result.problems, "locked.jsonl")
+    with pytest.raises(AssistantError, match="permission denied"):
+        load_file(locked)
+
+
+def test_folder_goes_on_past_bad_files(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Good story\nIt rained.", encoding="utf-8")
+    (tmp_path / "bin.json").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "bad.jsonl").write_text("{nope", encoding="utf-8")
+    results = {p.name: read_file(p) for p in iter_folder(tmp_path)}
+    assert results["good.txt"].complete
+    assert not results["bin.json"].articles and not results["bad.jsonl"].articles
+
+
+# -- PDFs (issue 10 item 3) -------------------------------------------------------------------
+
+
+def test_pdf_text_with_pages(tmp_path: Path) -> None:
+    p = tmp_path / "report.pdf"
+    pages = [
+        ["Flood report", "The river rose 3 metres on Monday."],
+        ["Second page", "Rescuers saved 40 people."],
+        ["Third page", "Schools reopen on Friday."],
+    ]
+    p.write_bytes(make_pdf(pages, title="Flood report", author="Desk", date="D:20231105120000Z"))
+    (art,) = read_file(p).articles
+    assert art.title == "Flood report" and art.extra == {"author": "Desk"}
+    assert art.published_at == "2023-11-05T12:00:00+00:00"
+    assert len(art.page_starts) == 3 and art.page_starts[0] == 0
+    for n, lines in enumerate(pages, 1):
+        off = art.text.index(lines[1])
+        assert art.page_at(off) == n
+    assert art.page_at(len(art.text) - 1) == 3
+    chunks = chunk_article(art, chunk_size=40, chunk_overlap=0)
+    assert {art.page_at(c.start) for c in chunks} == {1, 2, 3}
+    assert load_file(tmp_path / "report.pdf")[0].page_at(0) == 1
+
+
+def test_scanned_pdf_has_no_text_layer(tmp_path: Path) -> None:
+    p = tmp_path / "scan.pdf"
+    p.write_bytes(make_scanned_pdf())
+    result = read_file(p)
+    assert "no text layer" in _one_line(result.problems, "scan.pdf")
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    assert load_file(tmp_path / "a.txt")[0].page_at(0) is None

@@ -1,0 +1,72 @@
+"""PDF text, page by page (pypdf), so that a passage can name the page it starts on."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from index.errors import AssistantError
+
+
+@dataclass
+class PdfPages:
+    """The text of each page (page 1 first; a page without text is '') and the metadata."""
+
+    texts: list[str] = field(default_factory=list)
+    title: str | None = None
+    author: str | None = None
+    published_at: str | None = None
+
+
+def _tidy(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _meta_str(value: object) -> str | None:
+    text = str(value).strip() if value else ""
+    return text or None
+
+
+def pdf_pages(data: bytes, name: str) -> PdfPages:
+    """Text and metadata of a PDF; a one-line AssistantError naming `name` when it is not a
+    readable PDF, is encrypted, or has no text layer (a scan)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    # pypdf logs every recoverable syntax slip; the user gets our one line or nothing.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise AssistantError(
+                f"{name}: the PDF is password-protected; save an unprotected copy and ingest that."
+            )
+        texts = [_tidy(page.extract_text() or "") for page in reader.pages]
+        meta = reader.metadata
+    except AssistantError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as err:
+        raise AssistantError(
+            f"{name}: not a readable PDF ({type(err).__name__}); check the file or export it again."
+        ) from None
+    if not any(texts):
+        raise AssistantError(
+            f"{name}: the PDF has no text layer (a scan?); run OCR on it (e.g. ocrmypdf) and "
+            "ingest the result."
+        )
+    out = PdfPages(texts)
+    if meta is not None:
+        out.title = _meta_str(meta.title)
+        out.author = _meta_str(meta.author)
+        try:
+            created = meta.creation_date
+        except (ValueError, TypeError):
+            created = None  # a malformed date string is common and harmless
+        if isinstance(created, datetime):
+            out.published_at = created.isoformat()
+    return out
