@@ -1,0 +1,193 @@
+"""Follow-up suggestions: questions the cited articles can answer, never invented.
+
+Each suggestion is built from a sentence of a cited article that attributes something to a
+named person or body ("Kremlin spokesperson Dmitry Peskov denied the reports" -> "What did
+Dmitry Peskov deny?"), so the name and the verb both come from the article. Before it is
+shown, a suggestion is checked the way a question is before any answer is written: retrieval
+must bring back the article it came from within the passages an answer would use, and the
+refusal gate (assistant/refusal.py) must let it through. No answer is generated for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.answer import Answer, Citation
+from assistant.extractive import rank_sentences
+from assistant.refusal import refusal_reason
+from assistant.text import STOPWORDS, content_words, sentences
+from index.embeddings import Embedder
+
+log = logging.getLogger("assistant.suggestions")
+
+MAX_SUGGESTIONS = 3
+MAX_CHECKS = 8  # retrieval checks per answer: each costs one search (tens of ms on seeds)
+CACHE_TEXTS = 4096  # sentence vectors kept between checks (1.5 KB each)
+MAX_ARTICLE_BYTES = 2_000_000  # whole-article reading skips bigger files (a JSONL corpus)
+
+# Reported-speech verbs and the question each one makes ("warned" -> "What did X warn about?").
+_VERBS = {
+    "said": "say", "says": "say", "told": "say", "added": "say", "wrote": "write",
+    "warned": "warn about", "warns": "warn about", "denied": "deny", "denies": "deny",
+    "claimed": "claim", "claims": "claim", "announced": "announce", "reported": "report",
+    "stressed": "stress", "emphasized": "emphasize", "emphasised": "emphasise",
+    "argued": "argue", "confirmed": "confirm", "insisted": "insist on", "urged": "urge",
+    "vowed": "vow", "promised": "promise", "predicted": "predict", "estimated": "estimate",
+    "revealed": "reveal", "admitted": "admit", "suggested": "suggest", "explained": "explain",
+}  # fmt: skip
+_WORD = r"[A-Z][\w’'\-]*[\w]"
+_ATTRIBUTION = re.compile(
+    rf"(?<![\w’'])(?P<who>{_WORD}(?:\s+(?:of\s+(?:the\s+)?)?{_WORD}){{0,4}})"
+    rf"(?:,\s+[^,]{{1,60}},)?\s+(?:\w+ly\s+)?(?P<verb>{'|'.join(_VERBS)})\b"
+)
+
+
+def candidate_questions(text: str) -> Iterator[tuple[str, str]]:
+    """(question, the sentence it comes from) for each attribution in text."""
+    for sent in sentences(text):
+        for m in _ATTRIBUTION.finditer(sent):
+            who = m.group("who").strip()
+            tokens = who.split()
+            if all(t.lower().strip("’'") in STOPWORDS for t in tokens):
+                continue
+            # A lone capitalised word opening a sentence may be any word ("Officials said").
+            if len(tokens) == 1 and sent.lstrip().startswith(who):
+                continue
+            if (
+                tokens[0].lower() == "the"
+            ):  # "The Washington Post reported" -> "the Washington Post"
+                who = " ".join(["the", *tokens[1:]])
+            elif tokens[0].lower() in STOPWORDS:
+                who = " ".join(tokens[1:])
+            yield f"What did {who} {_VERBS[m.group('verb')]}?", sent
+
+
+def _article_text(c: Citation) -> str:
+    """The whole article when its file is a readable plain-text article whose text matches the
+    citation's offsets; else the cited passage alone."""
+    if c.file:
+        try:
+            p = Path(c.file)
+            if p.is_file() and p.stat().st_size <= MAX_ARTICLE_BYTES:
+                text = p.read_text(encoding="utf-8").replace("\r\n", "\n").strip("\ufeff")
+                if text[c.start : c.end] == c.text:
+                    # The cited passage first: its neighbours are closest to the answer.
+                    return c.text + "\n" + text[: c.start] + "\n" + text[c.end :]
+        except (OSError, UnicodeDecodeError):
+            pass
+    return c.text
+
+
+def _known(answer: Answer, history: Sequence[Any] | None) -> set[str]:
+    """Content words the conversation already covers (its questions and answers)."""
+    out = content_words(answer.question) | content_words(answer.answer)
+    for m in history or []:
+        if isinstance(m, dict):
+            out |= content_words(str(m.get("content") or ""))
+    return out
+
+
+class CachedEmbedder(Embedder):
+    """Another embedder's vectors, kept per text: each check ranks the same article sentences
+    with a new question, so after the first check only the question is embedded (MiniLM on
+    one thread of a busy 2-core machine: about 1.7 s for an article's 30 sentences)."""
+
+    def __init__(self, inner: Embedder, size: int = CACHE_TEXTS) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.size = size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        vectors: Any = self.inner.embed(missing, batch_size) if missing else []
+        with self._lock:
+            for text, vec in zip(missing, vectors, strict=True):
+                self._cache[text] = vec
+            for text in texts:
+                self._cache.move_to_end(text)
+            rows = [self._cache[t] for t in texts]
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, self.dimension), dtype=np.float32)
+
+
+_CACHES: dict[int, CachedEmbedder] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def _cached(embedder: Embedder) -> CachedEmbedder:
+    with _CACHES_LOCK:
+        cache = _CACHES.get(id(embedder))
+        if cache is None or cache.inner is not embedder:
+            cache = _CACHES[id(embedder)] = CachedEmbedder(embedder)
+        return cache
+
+
+def is_answerable(assistant: Any, question: str, doc_id: str) -> bool:
+    """Retrieval brings `doc_id` into the passages an answer would use and the refusal gate
+    lets the question through (no answer is generated)."""
+    s = assistant.settings
+    hits = assistant.retrieve(question, s.retrieve_k)
+    passages = hits[: s.top_k]
+    if doc_id not in {h.chunk.doc_id for h in passages}:
+        return False
+    candidates = rank_sentences(question, passages, _cached(assistant.embedder), focus=question)
+    unindexed: Sequence[str] = ()
+    index_of = getattr(assistant, "_current_index", None)
+    if index_of is not None:
+        unindexed = index_of().analyse(question).unindexed_sources
+    return refusal_reason(question, passages, candidates, unindexed, s.refusal) is None
+
+
+def suggest(
+    assistant: Any,
+    answer: Answer,
+    history: Sequence[Any] | None = None,
+    limit: int = MAX_SUGGESTIONS,
+) -> list[str]:
+    """Up to `limit` follow-up questions drawn from the answer's cited articles, each checked
+    with retrieval and the refusal gate. Empty for a declined answer."""
+    if answer.refused or not answer.citations:
+        return []
+    known = _known(answer, history)
+    asked = {" ".join(str(m.get("content", "")).split()).lower() for m in history or []
+             if isinstance(m, dict)}  # fmt: skip
+    out: list[str] = []
+    seen: set[str] = set()
+    checks = 0
+    for c in answer.citations:
+        for question, sent in candidate_questions(_article_text(c)):
+            key = question.lower()
+            if key in seen or key in asked:
+                continue
+            seen.add(key)
+            # Skip what the conversation already told: the answer's own sentence, or a name
+            # the user asked about.
+            new_words = content_words(question) - known
+            if not new_words or len(content_words(sent) - known) < 3:
+                continue
+            if checks >= MAX_CHECKS:
+                return out
+            checks += 1
+            try:
+                ok = is_answerable(assistant, question, c.doc_id)
+            except Exception as err:  # a suggestion is optional: never fail the answer for it
+                log.warning("checking suggestion %r failed: %s", question, err)
+                return out
+            if ok:
+                out.append(question)
+                if len(out) >= limit:
+                    return out
+    return out
