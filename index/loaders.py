@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from index.decode import decode_bytes
 from index.errors import AssistantError
+from index.extract import extract_page, html_to_text
 from index.fetch import FetchLimits, Response, fetch
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -26,6 +28,7 @@ JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 PDF_SUFFIXES = {".pdf"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | PDF_SUFFIXES
 BODY_KEYS = ("body", "text", "content", "article")
+__all__ = ["Article", "LoadResult", "html_to_text", "load_file", "load_url", "read_file"]
 
 
 @dataclass
@@ -83,35 +86,6 @@ class LoadResult:
 def _clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.strip("\ufeff")
-
-
-def html_to_text(html: str) -> tuple[str, str]:
-    """Visible text and title of an HTML page; scripts, styles and navigation are dropped."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "svg", "nav", "footer", "head"]):
-        if tag.name == "head":
-            continue
-        tag.decompose()
-    title = ""
-    if soup.title and soup.title.string:
-        title = soup.title.string.strip()
-    h1 = soup.find("h1")
-    if not title and h1:
-        title = h1.get_text(" ", strip=True)
-    body = soup.body or soup
-    blocks = []
-    for el in body.find_all(["h1", "h2", "h3", "h4", "p", "li", "blockquote", "pre"]):
-        if el.find(["p", "li"]):
-            continue  # a container; its children are taken one by one
-        line = re.sub(r"\s+", " ", el.get_text(" ", strip=True))
-        if line:
-            blocks.append(line)
-    if not blocks:
-        blocks = [re.sub(r"[ \t]+", " ", ln).strip() for ln in body.get_text("\n").splitlines()]
-        blocks = [b for b in blocks if b]
-    return "\n".join(blocks), title
 
 
 def _title_from_text(text: str, fallback: str) -> str:
@@ -261,14 +235,36 @@ def _read(path: Path, origin: str) -> LoadResult:
     if suffix in JSON_SUFFIXES:
         return _records_from_text(raw, str(path), origin, jsonl=suffix != ".json")
     if suffix in HTML_SUFFIXES:
-        text, title = html_to_text(raw)
-    else:
-        text, title = _clean(raw), ""
+        article = page_article(raw, origin, url=None)
+        if article is None:
+            raise AssistantError(f"{path}: the page has no article text; check the file.")
+        article.path = origin
+        return LoadResult(origin, [article])
+    text = _clean(raw)
     if not text.strip():
         raise AssistantError(f"{path}: the file has no text; add the article text or remove it.")
-    article = Article(text=text, title=title or _title_from_text(text, path.stem), key=origin)
-    article.path = origin
-    return LoadResult(origin, [article])
+    return LoadResult(
+        origin,
+        [Article(text=text, title=_title_from_text(text, path.stem), key=origin, path=origin)],
+    )
+
+
+def page_article(html: str, key: str, url: str | None) -> Article | None:
+    """The article of an HTML page (index.extract), or None when it has no text. A page that
+    names no site gets its host name as the source."""
+    page = extract_page(html, url)
+    if not page.text.strip():
+        return None
+    host = (urlsplit(url).hostname or "") if url else ""
+    return Article(
+        text=page.text,
+        title=page.title or _title_from_text(page.text, Path(key).stem if not url else key),
+        key=key,
+        source=page.site_name or host.removeprefix("www."),
+        url=url,
+        published_at=page.published_at,
+        extra={"author": page.author} if page.author else {},
+    )
 
 
 def _pdf_article(data: bytes, name: str, key: str, path: str | None = None) -> Article:
@@ -369,12 +365,14 @@ def articles_from_response(resp: Response, limits: FetchLimits) -> list[Article]
             )
         return result.articles
     if kind == "html":
-        body, title = html_to_text(text)
-    else:
-        body, title = _clean(text), ""
+        article = page_article(text, url, url)
+        if article is None:
+            raise AssistantError(f"{url}: the page has no article text; try another URL.")
+        return [article]
+    body = _clean(text)
     if not body.strip():
-        raise AssistantError(f"{url}: the page has no article text; try another URL.")
-    return [Article(text=body, title=title or _title_from_text(body, url), key=url, url=url)]
+        raise AssistantError(f"{url}: the page has no text; try another URL.")
+    return [Article(text=body, title=_title_from_text(body, url), key=url, url=url)]
 
 
 def is_url(target: str) -> bool:
