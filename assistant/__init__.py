@@ -6,7 +6,8 @@ a.ingest(["seeds/"])
 print(a.ask("How many drones did Russia say it intercepted?").answer)
 """
 
-from assistant.answer import REFUSAL, Answer, Citation
+from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
+from assistant.conversations import ConversationStore
 from assistant.core import Assistant
 from assistant.engine import NewsQueryEngine, NewsRetriever
 from assistant.settings import Settings
@@ -20,9 +21,11 @@ __all__ = [
     "Assistant",
     "AssistantError",
     "Citation",
+    "ConversationStore",
     "Filters",
     "IngestReport",
     "NewsQueryEngine",
     "NewsRetriever",
+    "RefusalReason",
     "Settings",
 ]

@@ -77,6 +77,9 @@ class Answer:
     repaired_citations: list[dict[str, Any]] = field(default_factory=list)
     fallback: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # Follow-up questions the cited articles can answer (assistant/suggestions.py); filled by
+    # the page and the /v1 API, empty from plain ask().
+    suggestions: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -96,4 +99,5 @@ class Answer:
             "dropped_sentences": self.dropped_sentences,
             "repaired_citations": self.repaired_citations,
             "fallback": self.fallback,
+            "suggestions": self.suggestions,
         }

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.answer import REFUSAL, Answer, Citation
+from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
 from index.errors import AssistantError
 from tests.conftest import BIN, REPO, free_port, stop
 from ui import render
@@ -67,7 +67,7 @@ def citation(
 ) -> Citation:
     base: dict[str, Any] = dict(
         n=n, doc_id="d1", title="Drone report", source="Wire", url="https://example.com/a",
-        path=None, published_at="2024-11-18T10:00:00", text=text, start=10, end=10 + len(text),
+        file=None, published_at="2024-11-18T10:00:00", text=text, start=10, end=10 + len(text),
         score=0.9,
     )  # fmt: skip
     base.update(kw)
@@ -153,6 +153,22 @@ def test_article_text_is_escaped_in_every_rendering() -> None:
     assert "\\[see\\]\\(javascript:window" in outputs[0]
 
 
+def test_refusal_reason_is_shown_in_the_chat_and_the_panel() -> None:
+    ans = Answer(
+        answer=REFUSAL,
+        refused=True,
+        refusal_reason=RefusalReason(
+            "unindexed_source", "No indexed article comes from <Reuters>."
+        ),
+    )
+    html = render.render_answer(ans, "r")
+    assert REFUSAL.replace(".", "\\.") in html and 'data-code="unindexed_source"' in html
+    assert "No indexed article comes from &lt;Reuters&gt;" in html
+    panel = render.render_sources(ans, "r")
+    assert "Declined (unindexed_source): No indexed article comes from &lt;Reuters&gt;." in panel
+    assert "refusal-reason" not in render.render_answer(Answer(answer="Fine [1]."), "s")
+
+
 def test_passage_highlight_finds_the_answer_sentence() -> None:
     passage = "Intro sentence. Russia's ministry said it intercepted 84 drones overnight. Outro."
     spans = render.highlight_spans(
@@ -223,8 +239,9 @@ def test_chat_streams_then_shows_the_checked_answer_with_links() -> None:
         render.render_stream("Russia said it intercepted "),
         render.render_stream("Russia said it intercepted 84 drones [1]."),
     ]
-    final_html, panel = out[-1]
-    assert 'class="cite"' in final_html and "<mark>" in panel
+    final, panel, _session, _conversations = out[-1]
+    assert 'class="cite"' in final["content"] and "<mark>" in panel
+    assert 'data-doc-id="d1" data-start="10"' in panel
     _question, hist, filters = fake.calls[0]
     assert hist == [
         {"role": "user", "content": "Earlier?"},
@@ -246,7 +263,7 @@ def test_chat_streams_then_shows_the_checked_answer_with_links() -> None:
 )
 def test_errors_show_as_one_readable_line(error: Exception, expected: str) -> None:
     out = list(Handlers(FakeAssistant(error=error)).respond("q", []))
-    message, panel = out[-1]
+    message, panel, *_ = out[-1]
     assert expected in message.replace("\\", "") and "Traceback" not in message
     assert "\n" not in message and panel == render.PANEL_EMPTY
     bad_date = list(Handlers(FakeAssistant()).respond("q", [], None, "tomorrow", ""))
@@ -259,7 +276,7 @@ def test_an_empty_index_is_reported_in_the_chat(tmp_path: Path) -> None:
     fake = FakeAssistant()
     fake.settings = Settings(home=tmp_path, auto_seed=False)  # type: ignore[attr-defined]
     fake.documents = lambda: []  # type: ignore[method-assign]
-    message, _panel = list(Handlers(fake).respond("How many drones?", []))[-1]
+    message, *_ = list(Handlers(fake).respond("How many drones?", []))[-1]
     assert "index is empty" in message and "Articles tab" in message and not fake.calls
 
 
@@ -313,17 +330,17 @@ def test_ask_endpoint_answers_eight_calls_at_once() -> None:
 # -- the real server (subprocess, real models, extractive answers) ---------------------------
 @contextlib.contextmanager
 def serve_ui(home: Path, *args: str, **env: str) -> Iterator[str]:
-    """`assistant ui --port FREE ARGS` with ASSISTANT_HOME=home and the extractive backend;
-    yields its local URL once the server answers (any HTTP status), then stops it."""
+    """`assistant ui --port FREE ARGS` with ASSISTANT_HOME=home and the extractive backend
+    (env overrides any variable); yields its local URL once the server answers (any HTTP status), then stops it."""
     port = free_port()
     log_path = home.parent / f"ui-{port}.log"
-    environ = dict(
-        os.environ,
-        ASSISTANT_HOME=str(home),
-        ASSISTANT_LLM="extractive",
-        PYTHONUNBUFFERED="1",
+    environ = {
+        **os.environ,
+        "ASSISTANT_HOME": str(home),
+        "ASSISTANT_LLM": "extractive",
+        "PYTHONUNBUFFERED": "1",
         **env,
-    )
+    }
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [str(BIN / "assistant"), "ui", "--port", str(port), *args],

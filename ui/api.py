@@ -223,7 +223,7 @@ def build_api(
     @api.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
         message = (
-            f"No route {request.method} /v1{request.url.path}; the API has GET /v1/models and "
+            f"No route {request.method} {request.url.path}; the API has GET /v1/models and "
             "POST /v1/chat/completions."
         )
         code = "not_found" if err.status_code == 404 else "method_not_allowed"

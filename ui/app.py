@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -17,11 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+import uvicorn
+from fastapi import FastAPI
 
 from assistant.answer import Answer
+from assistant.conversations import ConversationStore
+from assistant.suggestions import suggest
 from index.errors import AssistantError
 from index.retrieval import Filters
-from ui import articles
+from ui import articles, saved
 from ui.render import (
     CSS,
     JS_HEAD,
@@ -92,8 +97,9 @@ def error_message(err: BaseException) -> str:
 class Handlers:
     """The page's server-side functions for one Assistant (plain methods: easy to test)."""
 
-    def __init__(self, assistant: Any) -> None:
+    def __init__(self, assistant: Any, store: ConversationStore | None = None) -> None:
         self.assistant = assistant
+        self.store = store
 
     def respond(
         self,
@@ -102,28 +108,58 @@ class Handlers:
         sources: list[str] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
-    ) -> Iterator[tuple[str, Any]]:
-        """Stream the answer into the chat; the last item is the checked answer with linked
-        [n] markers and the sources panel for it."""
+        session: dict[str, Any] | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream the answer into the chat. Each item is (chat message, sources panel,
+        session, conversation list); the last holds the checked answer with linked [n]
+        markers and follow-up suggestions as clickable options, and the turn is saved."""
+        session = dict(session or saved.new_session())
         text = ""
+        keep = (gr.skip(), gr.skip())
         try:
             filters = make_filters(sources, date_from, date_to)
             self._ensure_articles()
             final: Answer | None = None
-            for item in self.assistant.stream(message, plain_history(history), filters):
+            past = plain_history(history)
+            for item in self.assistant.stream(message, past, filters):
                 if isinstance(item, Answer):
                     final = item
                 elif item:
                     text += item
-                    yield render_stream(text), gr.skip()
+                    yield render_stream(text), gr.skip(), *keep
             if final is None:
                 raise AssistantError("No answer came back; ask again.")
+            final.suggestions = self._suggestions(final, past)
             aid = uuid.uuid4().hex[:8]
-            yield render_answer(final, aid), render_sources(final, aid)
+            reply: dict[str, Any] = {"role": "assistant", "content": render_answer(final, aid)}
+            if final.suggestions:
+                reply["options"] = [{"label": q, "value": q} for q in final.suggestions]
+            if self._save(session, message, final):
+                keep = (session, saved.list_update(self.store, session))
+            yield reply, render_sources(final, aid), *keep
         except Exception as err:  # shown in the chat as one line; the log keeps the trace
             if not isinstance(err, AssistantError):
                 log.exception("answering %r failed", message)
-            yield render_error(error_message(err)), PANEL_EMPTY
+            yield render_error(error_message(err)), PANEL_EMPTY, *keep
+
+    def _suggestions(self, answer: Answer, history: list[dict[str, str]]) -> list[str]:
+        if getattr(self.assistant, "settings", None) is None:
+            return list(answer.suggestions)
+        return suggest(self.assistant, answer, history)
+
+    def _save(self, session: dict[str, Any], question: str, answer: Answer) -> bool:
+        """Save the turn in the session's conversation (started on its first answer)."""
+        if self.store is None:
+            return False
+        try:
+            user = session.get("user", "")
+            if not session.get("conversation"):
+                session["conversation"] = self.store.create(user)
+            self.store.add_turn(session["conversation"], question, answer, user)
+            return True
+        except Exception as err:  # the answer is shown even when it cannot be saved
+            log.warning("saving the conversation failed: %s", err)
+            return False
 
     def _ensure_articles(self) -> None:
         """An empty index is an error in the chat (not a bare "the articles do not say"),
@@ -143,7 +179,9 @@ class Handlers:
         """Answer one question; returns the `assistant ask --json` object (answer,
         citations with passage offsets, refused, timings_ms, citation-check record)."""
         try:
-            return dict(self.assistant.ask(question).to_dict())
+            answer = self.assistant.ask(question)
+            answer.suggestions = self._suggestions(answer, [])
+            return dict(answer.to_dict())
         except Exception as err:
             if not isinstance(err, AssistantError):
                 log.exception("/ask %r failed", question)
@@ -165,9 +203,11 @@ class Handlers:
 
 def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
     """The chat page for one Assistant (use launch() to serve it with its CSS and script)."""
-    h = Handlers(assistant)
+    h = Handlers(assistant, saved.open_store(assistant))
 
     with gr.Blocks(title="News assistant", fill_height=False) as demo:
+        # Server-side per page session: the signed-in user and the open conversation.
+        session = gr.State(saved.new_session())
         with gr.Row(equal_height=False):
             gr.Markdown(
                 "## News assistant\nAnswers come from the indexed articles; each "
@@ -180,6 +220,7 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=360):
+                    saved_widgets = saved.build()
                     with gr.Accordion("Filters", open=False, elem_id="filters"), gr.Row():
                         source_box = gr.Dropdown(
                             label="Sources",
@@ -214,9 +255,13 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
                             stop_btn=True,
                             autofocus=True,
                         ),
-                        additional_inputs=[source_box, date_from, date_to],
-                        additional_outputs=[sources_panel],
-                        examples=[[q, None, None, None] for q in EXAMPLES],
+                        additional_inputs=[source_box, date_from, date_to, session],
+                        additional_outputs=[
+                            sources_panel,
+                            session,
+                            saved_widgets.conversations,
+                        ],
+                        examples=[[q, None, None, None, None] for q in EXAMPLES],
                         run_examples_on_click=False,
                         api_name="chat",
                         api_visibility="undocumented",
@@ -233,6 +278,15 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
             lambda: PANEL_WORKING, None, sources_panel, queue=False, api_visibility="private"
         )
 
+        saved_widgets.wire(h.store, session, chatbot, chat.chatbot_state, sources_panel)
+
+        def start_session(request: gr.Request) -> tuple[Any, Any]:
+            sess = saved.new_session(getattr(request, "username", None) or "")
+            return sess, saved.list_update(h.store, sess)
+
+        demo.load(
+            start_session, None, [session, saved_widgets.conversations], api_visibility="private"
+        )
         refresh_targets = [status, *widgets.refresh_targets, source_box]
         demo.load(h.refresh, None, refresh_targets, api_visibility="private")
         articles_tab.select(h.refresh, None, refresh_targets, api_visibility="private")
@@ -292,10 +346,44 @@ def warm_up(assistant: Any) -> None:
     threading.Thread(target=run, name="ui-warm-up", daemon=True).start()
 
 
+def create_server(
+    assistant: Any,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    users: list[tuple[str, str]] | None = None,
+    api_key: str | None = None,
+) -> FastAPI:
+    """The ASGI app `assistant ui` serves: the /v1 API (ui/api.py) and the page, one port."""
+    from ui.api import build_api
+
+    app = FastAPI(title="News assistant", docs_url=None, redoc_url=None, openapi_url=None)
+    # Mounted before the page, so /v1/... never reaches Gradio's routes.
+    app.mount("/v1", build_api(assistant, api_key, key_required=not is_loopback(host)))
+    return gr.mount_gradio_app(
+        app,
+        build_app(assistant),
+        path="",
+        server_name=host,
+        server_port=port,
+        auth=users or None,
+        css=CSS,
+        head=JS_HEAD,
+        ssr_mode=False,
+        show_error=False,
+        max_file_size="50mb",
+        footer_links=["api"],
+    )
+
+
 def launch(
-    host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, assistant: Any = None
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: str | None = None,
+    assistant: Any = None,
+    api_key: str | None = None,
 ) -> None:
-    """Serve the page; a non-loopback host needs --auth."""
+    """Serve the page and the /v1 API; a non-loopback host needs --auth for the page and
+    ASSISTANT_API_KEY for /v1 (refused without it)."""
     users = parse_auth(auth)
     if not is_loopback(host) and not users:
         raise AssistantError(
@@ -307,27 +395,29 @@ def launch(
         from assistant.settings import Settings
 
         assistant = Assistant(Settings())
-    demo = build_app(assistant)
+    settings = getattr(assistant, "settings", None)
+    api_key = api_key or (settings.api_key if settings is not None else None)
+    _check_port(host, port)
+    app = create_server(assistant, host, port, users, api_key)
     warm_up(assistant)
+    api_note = "key required" if api_key else ("open" if is_loopback(host) else "off: no key")
     print(
         f"Serving the news assistant on http://{host}:{port} "
-        f"(LLM {assistant.llm_name}, embeddings {assistant.embedding_name})",
+        f"(LLM {assistant.llm_name}, embeddings {assistant.embedding_name}); "
+        f"OpenAI-compatible API at http://{host}:{port}/v1 ({api_note})",
         flush=True,
     )
-    try:
-        demo.launch(
-            server_name=host,
-            server_port=port,
-            auth=users or None,
-            css=CSS,
-            head=JS_HEAD,
-            ssr_mode=False,
-            show_error=False,
-            quiet=True,
-            max_file_size="50mb",
-            footer_links=["api"],
-        )
-    except OSError as err:
-        raise AssistantError(
-            f"Cannot serve on {host}:{port} ({err}); pass a free --port or another --host."
-        ) from None
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_port(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as err:
+            raise AssistantError(
+                f"Cannot serve on {host}:{port} ({err.strerror or err}); pass a free --port "
+                "or another --host."
+            ) from None

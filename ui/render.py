@@ -73,6 +73,11 @@ def render_answer(answer: Answer, answer_id: str) -> str:
         out.append(" " + "".join(links))
         pos = m.end()
     out.append(md_esc(text[pos:]))
+    if answer.refusal_reason is not None:
+        out.append(
+            f'<br><span class="refusal-reason" data-code="{esc(answer.refusal_reason.code)}">'
+            f"Why: {md_esc(answer.refusal_reason.message)}</span>"
+        )
     return "".join(out)
 
 
@@ -200,7 +205,8 @@ def render_citation(answer: Answer, c: Citation, answer_id: str) -> str:
     ctx_before = f'<span class="src-context">{esc(before)}</span>' if before else ""
     ctx_after = f'<span class="src-context">{esc(after)}</span>' if after else ""
     return (
-        f'<div class="src-entry" id="{anchor_id(answer_id, c.n)}" data-n="{c.n}">'
+        f'<div class="src-entry" id="{anchor_id(answer_id, c.n)}" data-n="{c.n}" '
+        f'data-doc-id="{esc(c.doc_id)}" data-start="{c.start}" data-end="{c.end}">'
         f'<div class="src-head"><span class="src-n">[{c.n}]</span> '
         f'<span class="src-title">{esc(c.title or "(untitled)")}</span></div>'
         f'<div class="src-meta">{" · ".join(meta)}</div>'
@@ -256,6 +262,11 @@ def render_sources(answer: Answer, answer_id: str) -> str:
         parts.append(
             '<p class="src-note">No passage in the indexed articles answers this question.</p>'
         )
+        if answer.refusal_reason is not None:
+            r = answer.refusal_reason
+            parts.append(
+                f'<p class="src-note src-refusal">Declined ({esc(r.code)}): {esc(r.message)}</p>'
+            )
     else:
         n = len(answer.citations)
         parts.append(f'<p class="src-note">{n} cited passage{"s" if n != 1 else ""}:</p>')
@@ -294,6 +305,7 @@ CSS = """
 .src-text mark { background: #ffe066; color: #000; padding: 0 0.1em; }
 .src-check ul { margin: 0.2em 0 0 1.2em; }
 .src-check.ok { color: var(--body-text-color-subdued); }
+.refusal-reason { color: var(--body-text-color-subdued); font-size: 0.92em; }
 .chat-error { color: var(--error-text-color, #b91c1c); }
 a.cite { text-decoration: none; font-weight: 600; }
 """
