@@ -99,7 +99,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    """Serve the Gradio chat page (127.0.0.1 by default)."""
+    """Serve the chat page and the OpenAI-compatible /v1 API on one port (127.0.0.1 by default).
+
+    Other hosts need --auth for the page and ASSISTANT_API_KEY for /v1 (Bearer token).
+    """
     from ui.app import launch
 
     launch(host=args.host, port=args.port, auth=args.auth)

@@ -29,7 +29,8 @@ class RefusalSettings(BaseModel):
         "this and its lexical share is below min_lexical (calibrate_refusal.py).",
     )
     min_lexical: float = Field(
-        default=0.3, description="Share of the question's words in the best sentence; see min_dense."
+        default=0.3,
+        description="Share of the question's words in the best sentence; see min_dense.",
     )
     min_coverage: float = Field(
         default=0.2,
@@ -93,6 +94,11 @@ class Settings(BaseSettings):
         default=None, description="API key for the openai backend (falls back to OPENAI_API_KEY)."
     )
     request_timeout_s: float = Field(default=60.0, description="Timeout for LLM HTTP requests.")
+    api_key: str | None = Field(
+        default=None,
+        description="Bearer token the /v1 API of `assistant ui` asks for (ASSISTANT_API_KEY); "
+        "unset, /v1 answers without one on 127.0.0.1 and is refused on any other host.",
+    )
     embedding: Literal["local", "openai"] = Field(
         default="local",
         description="Embedding backend: local (bundled all-MiniLM-L6-v2) or openai.",
