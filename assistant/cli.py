@@ -58,6 +58,33 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.items and all(i.status == "rejected" for i in report.items) else 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Keep RSS/Atom feeds fresh: fetch their new and changed entries' pages and index them.
+
+    Conditional GETs (ETag/Last-Modified), a per-host delay, robots.txt and a User-Agent that
+    names the product; entries that roll off a feed stay indexed. One line per feed and
+    refresh. Without --every, refresh once; with it, every MINUTES until Ctrl-C.
+    """
+    import time
+
+    a = _assistant()
+    try:
+        while True:
+            results, report = a.watch(args.feeds)
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            for r in results:
+                print(f"[{stamp}] {r.line()}")
+                for problem in r.problems:
+                    print(f"  failed: {problem}", file=sys.stderr)
+            print(f"[{stamp}] index: {report.summary()}")
+            if not args.every:
+                return 1 if all(r.error for r in results) else 0
+            time.sleep(args.every * 60)
+    except KeyboardInterrupt:
+        print("stopped: feeds refreshed so far are saved; the next watch goes on.", file=sys.stderr)
+        return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question with citations (--json prints the DESIGN.md object)."""
     assistant = _assistant()
@@ -187,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ingest", cmd_ingest)
     p.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
     p.add_argument("--json", action="store_true")
+    p = add("watch", cmd_watch)
+    p.add_argument("feeds", nargs="+", metavar="FEED_URL")
+    p.add_argument("--every", type=float, metavar="MINUTES", help="refresh every MINUTES")
     p = add("ask", cmd_ask)
     p.add_argument("question")
     p.add_argument("--json", action="store_true")

@@ -6,7 +6,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
 from assistant.backends import Backend, ExtractiveBackend, make_backend
@@ -21,6 +21,9 @@ from index.home import DataHome, HomeConfig
 from index.ingest import IngestReport, forget
 from index.ingest import ingest as run_ingest
 from index.retrieval import Filters, Hit, HybridIndex
+
+if TYPE_CHECKING:
+    from index.watch import FeedResult
 
 
 def _tqdm_progress(desc: str) -> Any:
@@ -336,6 +339,26 @@ class Assistant:
         """Compare the catalog with Chroma; with repair, fix what differs without re-embedding."""
         with self._lock:
             return self.home.doctor(repair)
+
+    def watch(
+        self, feeds: Iterable[str] | str, progress: bool | None = None
+    ) -> tuple[list[FeedResult], IngestReport]:
+        """Refresh RSS/Atom feeds (conditional GETs, new and changed entries only) and index
+        what they brought; each FeedResult's line() says new/changed/unchanged/failed."""
+        from index.watch import FeedWatcher, entry_progress
+
+        s = self.settings
+        show = s.progress if progress is None else progress
+        watcher = FeedWatcher(
+            s.catalog_path, s.home / "feeds", s.fetch_limits(), s.feeds.host_delay_s,
+            s.feeds.respect_robots,
+        )  # fmt: skip
+        urls = [feeds] if isinstance(feeds, str) else list(feeds)
+        results = []
+        for url in urls:  # one progress bar per feed
+            results += watcher.refresh([url], entry_progress(url) if show else None)
+        archives = [str(r.archive) for r in results if r.archive]
+        return results, (self.ingest(archives, progress=show) if archives else IngestReport())
 
 
 def _citation(n: int, hit: Hit) -> Citation:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import index  # noqa: F401  (sets the offline environment before any model library loads)
+
+if TYPE_CHECKING:
+    from index.fetch import FetchLimits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO_ROOT / "seeds"
@@ -59,6 +62,19 @@ class CheckSettings(BaseModel):
         default=None,
         description="LLM verification pass after the offline check; None means on with the "
         "openai backend, off otherwise.",
+    )
+
+
+class FeedSettings(BaseModel):
+    """Feed refreshes (index/watch.py, `assistant watch`)."""
+
+    host_delay_s: float = Field(
+        default=1.0,
+        description="Least time between two requests to one host during a refresh; a longer "
+        "robots.txt Crawl-delay wins.",
+    )
+    respect_robots: bool = Field(
+        default=True, description="Skip pages that the site's robots.txt disallows."
     )
 
 
@@ -138,6 +154,9 @@ class Settings(BaseSettings):
     check: CheckSettings = Field(
         default_factory=CheckSettings, description="The citation check's switches."
     )
+    feeds: FeedSettings = Field(
+        default_factory=FeedSettings, description="Feed refresh politeness."
+    )
     max_article_chars: int = Field(
         default=2_000_000,
         description="Largest article text indexed; bigger files are rejected with a reason.",
@@ -171,6 +190,17 @@ class Settings(BaseSettings):
     @property
     def catalog_path(self) -> Path:
         return self.home / "catalog.sqlite3"
+
+    def fetch_limits(self) -> FetchLimits:
+        """The URL caps above, as index.fetch takes them (index/ reads no settings)."""
+        from index.fetch import FetchLimits
+
+        return FetchLimits(
+            max_bytes=self.max_url_bytes,
+            timeout_s=self.url_timeout_s,
+            allow_private=self.allow_private_urls,
+            max_article_chars=self.max_article_chars,
+        )
 
     def resolved_openai_key(self) -> str | None:
         return self.openai_api_key or os.environ.get("OPENAI_API_KEY")

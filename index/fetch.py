@@ -187,7 +187,7 @@ def fetch(url: str, limits: FetchLimits, headers: dict[str, str] | None = None) 
                     "the URL and the network."
                 ) from None
             try:
-                if resp.is_redirect:
+                if resp.status_code in (301, 302, 303, 307, 308):
                     location = resp.headers.get("location", "")
                     if not location:
                         raise FetchError(f"{current}: a redirect without a Location; fix the URL.")

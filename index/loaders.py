@@ -344,8 +344,11 @@ def body_kind(resp: Response) -> str:
     return ""
 
 
-def articles_from_response(resp: Response, limits: FetchLimits) -> list[Article]:
-    """The articles in a fetched body (see load_url)."""
+def articles_from_response(
+    resp: Response, limits: FetchLimits, allow_feed: bool = True
+) -> list[Article]:
+    """The articles in a fetched body (see load_url); `allow_feed=False` for a feed entry's
+    link, which must be a page, not another feed."""
     url, kind = resp.url, body_kind(resp)
     if kind == "pdf":
         return [_pdf_article(resp.body, url, key=url)]
@@ -355,7 +358,11 @@ def articles_from_response(resp: Response, limits: FetchLimits) -> list[Article]
             "PDF; give the URL of the article page."
         )
     if kind == "feed":
-        raise AssistantError(f"{url} is a feed; feeds come with `assistant watch` (issue 10).")
+        if not allow_feed:
+            raise AssistantError(f"{url} is a feed, not an article page; check the entry link.")
+        from index.feeds import articles_from_feed
+
+        return articles_from_feed(resp, limits)
     text = decode_bytes(resp.body, url, resp.charset)
     if kind == "json":
         result = _records_from_text(text, url, url, jsonl=False)
