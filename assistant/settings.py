@@ -199,7 +199,6 @@ class Settings(BaseSettings):
             max_bytes=self.max_url_bytes,
             timeout_s=self.url_timeout_s,
             allow_private=self.allow_private_urls,
-            max_article_chars=self.max_article_chars,
         )
 
     def resolved_openai_key(self) -> str | None:

@@ -42,7 +42,6 @@ class FetchLimits:
     allow_private: bool = False
     max_redirects: int = 5
     user_agent: str = USER_AGENT
-    max_article_chars: int = 2_000_000
 
 
 @dataclass

@@ -213,7 +213,7 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
-def read_file(path: Path, limits: FetchLimits | None = None) -> LoadResult:
+def read_file(path: Path) -> LoadResult:
     """The articles in one file and what was wrong with it; never raises AssistantError."""
     origin = str(path.resolve())
     try:
