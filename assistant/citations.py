@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.entailment import Context, contradictions, number_values
 from assistant.text import (
     MARKER_RE,
     content_words,
@@ -57,6 +58,7 @@ class CheckResult:
     dropped: list[str] = field(default_factory=list)
     repaired: list[dict[str, Any]] = field(default_factory=list)
     refused: bool = False
+    reasons: dict[str, list[str]] = field(default_factory=dict)  # why each drop, one line each
 
     @property
     def used_passages(self) -> list[int]:
@@ -71,24 +73,36 @@ class CheckResult:
 class CitationChecker:
     """Checks answers against numbered passages (1-based, as shown to the LLM)."""
 
-    def __init__(self, embedder: Embedder | None) -> None:
+    def __init__(self, embedder: Embedder | None, entailment: bool = True) -> None:
         self.embedder = embedder
+        self.entailment = entailment  # False: the overlap test alone (the check before #15)
 
-    def support(self, claim: str, passage_text: str) -> Support:
-        """Does passage_text support claim? Numbers and names must match; then overlap."""
+    def support(self, claim: str, passage_text: str, hit: Hit | None = None) -> Support:
+        """Does passage_text support claim? Numbers and names must match (the cited article's
+        title, outlet and date count); then overlap; then entailment (assistant/entailment.py)
+        against the aligned passage sentence."""
+        ctx = _context(passage_text, hit)
         c_words = content_words(claim)
-        p_words = content_words(passage_text)
-        missing = sorted(numbers(claim) - numbers(passage_text))
+        p_words = content_words(passage_text) | ctx.metadata_terms()
+        missing = sorted(number_values(claim) - number_values(passage_text) - p_words)
         missing += sorted(n for n in names(claim) if n not in p_words)
         if not c_words:
             return Support(ok=False, lexical=0.0, dense=0.0, missing=missing)
-        lexical = self._best_window_recall(c_words, passage_text)
+        # Words the citation's own metadata supplies (outlet, date) need no passage support.
+        from_meta = ctx.metadata_terms() - content_words(passage_text)
+        recall_words = (c_words - from_meta) or c_words
+        lexical = self._best_window_recall(recall_words, f"{passage_text}\n{ctx.title}")
         if missing:
             return Support(ok=False, lexical=lexical, dense=0.0, missing=missing)
-        if lexical >= LEXICAL_MIN:
-            return Support(ok=True, lexical=lexical, dense=1.0)
-        dense = self._dense(claim, passage_text) if lexical >= LEXICAL_WITH_DENSE else 0.0
-        return Support(ok=dense >= DENSE_MIN, lexical=lexical, dense=dense)
+        dense = 1.0
+        if lexical < LEXICAL_MIN:
+            dense = self._dense(claim, passage_text) if lexical >= LEXICAL_WITH_DENSE else 0.0
+            if dense < DENSE_MIN:
+                return Support(ok=False, lexical=lexical, dense=dense)
+        if not self.entailment:
+            return Support(ok=True, lexical=lexical, dense=dense)
+        reasons = contradictions(claim, ctx)
+        return Support(ok=not reasons, lexical=lexical, dense=dense, missing=reasons)
 
     @staticmethod
     def _best_window_recall(c_words: set[str], passage_text: str) -> float:
@@ -124,6 +138,7 @@ class CitationChecker:
         dropped: list[str] = []
         repaired: list[dict[str, Any]] = []
         pending_bare: list[str] = []  # "Yes." and the like: kept only beside a supported claim
+        reasons: dict[str, list[str]] = {}
         for sent in _answer_sentences(answer):
             claim = strip_markers(sent)
             if not any(ch.isalnum() for ch in claim):
@@ -136,7 +151,10 @@ class CitationChecker:
             if question and not on_question(claim, question, passages):
                 dropped.append(claim)
                 continue
-            good = [n for n in valid if self.support(claim, passages[n - 1].chunk.text).ok]
+            checks = {
+                n: self.support(claim, passages[n - 1].chunk.text, passages[n - 1]) for n in valid
+            }
+            good = [n for n, sup in checks.items() if sup.ok]
             if good:
                 if good != cited:
                     repaired.append({"sentence": claim, "from": cited, "to": good})
@@ -148,22 +166,32 @@ class CitationChecker:
                 kept.append((claim, [alt]))
             else:
                 dropped.append(claim)
+                reasons[claim] = [r for sup in checks.values() for r in sup.missing][:3]
         if kept and pending_bare:
             kept.insert(0, (pending_bare[0], list(kept[0][1])))
         elif pending_bare:
             dropped.extend(pending_bare)
         text = " ".join(f"{_with_markers(c, ns)}" for c, ns in kept)
-        return CheckResult(text=text, kept=kept, dropped=dropped, repaired=repaired)
+        return CheckResult(
+            text=text, kept=kept, dropped=dropped, repaired=repaired, reasons=reasons
+        )
 
     def _find_support(self, claim: str, passages: list[Hit], exclude: set[int]) -> int | None:
         best: tuple[float, int] | None = None
         for n, hit in enumerate(passages, 1):
             if n in exclude:
                 continue
-            s = self.support(claim, hit.chunk.text)
+            s = self.support(claim, hit.chunk.text, hit)
             if s.ok and (best is None or s.lexical + s.dense > best[0]):
                 best = (s.lexical + s.dense, n)
         return best[1] if best else None
+
+
+def _context(passage_text: str, hit: Hit | None) -> Context:
+    if hit is None:
+        return Context(passage_text)
+    c = hit.chunk
+    return Context(passage_text, c.title, c.source, c.published_at)
 
 
 FOCUS_MIN = 0.5  # question overlap of the added name's sentence, relative to the best sentence

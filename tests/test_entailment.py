@@ -1,0 +1,124 @@
+"""Entailment rules of the citation check (issue 15), the probe set, and the scripted server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant import lexicon
+from assistant.citations import CitationChecker
+from assistant.entailment import Context, contradictions, number_values
+from index.chunking import Chunk
+from index.retrieval import Hit
+from tests.scripted_openai import Reply, ScriptedOpenAI, scripted_openai  # noqa: F401
+
+SEED = next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt")).read_text("utf-8")
+PROBES = Path(__file__).resolve().parent / "data" / "entailment_probes.jsonl"
+
+
+def seed_ctx() -> Context:
+    return Context(SEED)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Dmitry Peskov confirmed that Trump had called Putin.",
+        "Ukrainian officials said Russia launched 84 drones on Saturday.",
+        "Ukrainian forces struck a dam near Kurakhove.",
+        "Russia made its smallest territorial expansion since March 2022.",
+        "Germany's foreign minister said European countries should reduce their aid to Ukraine.",
+        "The damage had already flooded Kurakhove.",
+        "Peskov called the reports “complete fiction.”",
+        "On Monday, airstrikes killed at least 21 people and injured six.",
+        "The Kremlin did not deny that Trump called Putin.",
+        "Russia said it launched 145 drones on Saturday.",
+        "Airstrikes killed at least six people and injured 21 last month.",
+    ],
+)
+def test_issue_contradictions_are_caught(claim: str) -> None:
+    assert contradictions(claim, seed_ctx()), claim
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Zelensky accused Moscow of targeting civilian sites.",
+        "Ukrainian officials said Russia launched 145 drones on Saturday.",
+        "Peskov dismissed the reports as “pure fiction.”",
+        'Kremlin spokesperson Dmitry Peskov called the reports "pure fiction".',
+        "At least six people were killed and 21 injured in airstrikes on Monday.",
+        "Russia's Defense Ministry said it intercepted 84 Ukrainian drones.",
+        "Vadym Filashkin warned that damage to the dam could flood communities along the "
+        "Vovcha River.",
+    ],
+)
+def test_faithful_paraphrases_pass(claim: str) -> None:
+    assert contradictions(claim, seed_ctx()) == []
+
+
+def test_metadata_and_relative_dates() -> None:
+    text = "It is estimated that more than 9,000 people in video games were laid off this year."
+    ctx = Context(text, title="Video games in 2023", source="Engadget",
+                  published_at="2023-12-19")  # fmt: skip
+    assert contradictions("Engadget reported that more than 9,000 people were laid off.", ctx) == []
+    assert contradictions("More than 9,000 video game workers were laid off in 2023.", ctx) == []
+    assert contradictions("More than 9,000 video game workers were laid off in 2022.", ctx)
+    assert contradictions("Reuters reported that 9,000 people were laid off this year.", ctx)
+
+
+def test_number_words() -> None:
+    assert {"145", "21"} <= number_values("one hundred forty-five drones and twenty-one people")
+
+
+def test_antonyms_come_from_wordnet() -> None:
+    if not lexicon.available():
+        pytest.skip("WordNet files absent: apt-get install wordnet-base (see .ci/run)")
+    # Pairs not in NEWS_OPPOSITES: WordNet's own antonym pointers and satellites.
+    assert lexicon.opposite("smallest", "largest")
+    assert lexicon.opposite("unclear", "clear")
+    assert lexicon.opposite("decrease", "increased")
+    assert not lexicon.opposite("intercepted", "launched")
+
+
+def test_checker_uses_metadata_for_citations() -> None:
+    chunk = Chunk(id="d:0", doc_id="d", text="Petersen laid off about 600 people.", start=0,
+                  end=35, metadata={"source": "TechCrunch", "published_at": "2023-10-30"})  # fmt: skip
+    res = CitationChecker(None).check(
+        "On October 30, 2023, TechCrunch reported that Petersen laid off about 600 people [1].",
+        [Hit(chunk, score=1.0)],
+    )
+    assert res.kept and not res.dropped
+
+
+def test_probe_set_shape() -> None:
+    probes = [json.loads(x) for x in PROBES.read_text("utf-8").splitlines() if x.strip()]
+    held = [p for p in probes if p["split"] == "test"]
+    assert len(probes) >= 150
+    assert sum(p["label"] == "faithful" for p in held) >= 60
+    assert sum(p["label"] == "unfaithful" for p in held) >= 60
+    assert all(("seed" in p) != ("url" in p) and p["anchor"] for p in probes)
+
+
+def test_scripted_server_streams_and_records(scripted_openai: ScriptedOpenAI) -> None:  # noqa: F811
+    import openai
+
+    scripted_openai.script = ["Peskov denied it [1].", Reply("overloaded", status=503)]
+    client = openai.OpenAI(base_url=scripted_openai.base_url, api_key="k", max_retries=0)
+    plain = client.chat.completions.create(
+        model="m", messages=[{"role": "user", "content": "first"}]
+    )
+    assert plain.choices[0].message.content == "Peskov denied it [1]."
+    with pytest.raises(openai.APIStatusError):
+        client.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "second"}], stream=True
+        )
+    scripted_openai.script = lambda req: f"echo {req.user_text}"
+    stream = client.chat.completions.create(
+        model="m", messages=[{"role": "user", "content": "third"}], stream=True
+    )
+    assert "".join(c.choices[0].delta.content or "" for c in stream) == "echo third"
+    assert [r.user_text for r in scripted_openai.requests] == ["first", "second", "third"]
+    assert scripted_openai.requests[-1].stream
