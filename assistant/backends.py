@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -11,28 +12,46 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import REFUSAL
-from assistant.extractive import Candidate, compose, per_source
+from assistant.answer_types import classify
+from assistant.direct import direct_text, find_answers
+from assistant.extractive import Candidate, cite, compose, per_source
 from assistant.settings import Settings
+from assistant.verdicts import side_by_side
 from index.errors import AssistantError
 from index.retrieval import Hit
 from prompts import render
 
 
+def _quoted(text: str) -> str:
+    # An article cannot close the data block early or open a fake passage of its own.
+    return re.sub(r"</?\s*passages?\b", lambda m: m.group(0).replace("<", "‹"), text, flags=re.I)
+
+
 def format_passages(passages: list[Hit]) -> str:
-    """Numbered passages with their title, source and date, as the LLM sees them."""
+    """Numbered passages with their title, source and date, as the LLM sees them: data only,
+    inside the <passages> block of the user message (prompts/answer.txt)."""
     blocks = []
     for n, hit in enumerate(passages, 1):
         c = hit.chunk
         head = " | ".join(x for x in (c.title, c.source, (c.published_at or "")[:10]) if x)
-        blocks.append(f"[{n}] ({head})\n{c.text.strip()}")
-    return "\n\n".join(blocks)
+        blocks.append(
+            f'<passage n="{n}">\n[{n}] ({_quoted(head)})\n{_quoted(c.text.strip())}\n</passage>'
+        )
+    return "\n".join(blocks)
 
 
-def cite(cand: Candidate) -> str:
-    text = cand.text.strip()
-    end = text[-1] if text[-1:] in ".!?" else "."
-    body = text[:-1] if text[-1:] in ".!?" else text
-    return f"{body} [{cand.passage}]{end}"
+def answer_messages(question: str, passages: list[Hit]) -> list[dict[str, str]]:
+    """The chat messages of an answer: the rules in the system message, the passages (quoted
+    data, never instructions) and the question in the user message."""
+    return [
+        {"role": "system", "content": render("answer_system", refusal=REFUSAL)},
+        {
+            "role": "user",
+            "content": render(
+                "answer", passages=format_passages(passages), question=_quoted(question)
+            ),
+        },
+    ]
 
 
 class Backend(ABC):
@@ -52,7 +71,7 @@ class Backend(ABC):
 
 
 class ExtractiveBackend(Backend):
-    """No generation: the best supporting source sentences, cited."""
+    """No generation: the answer of the asked type and the sentences supporting it, cited."""
 
     name = "extractive"
 
@@ -62,10 +81,28 @@ class ExtractiveBackend(Backend):
     def stream_answer(
         self, question: str, passages: list[Hit], candidates: list[Candidate]
     ) -> Iterator[str]:
+        typed = typed_answer(question, passages, candidates)
+        if typed is not None:
+            yield typed
+            return
         chosen = per_source(question, passages, candidates) or compose(
             candidates, self.max_sentences
         )
         yield " ".join(cite(c) for c in chosen) if chosen else REFUSAL
+
+
+def typed_answer(question: str, passages: list[Hit], candidates: list[Candidate]) -> str | None:
+    """The answer every offline backend gives without a model when the question's type
+    settles it: the evidence of each named source side by side (with a verdict where it
+    decides) for yes/no questions, and the direct answer for factoid ones."""
+    qtype = classify(question)
+    if qtype.kind == "yes_no":
+        return side_by_side(question, passages, candidates)
+    if qtype.factoid:
+        found = find_answers(question, passages, candidates, qtype)
+        if found:
+            return direct_text(found, extra=per_source(question, passages, candidates))
+    return None
 
 
 def smollm2_path() -> Path:
@@ -151,16 +188,32 @@ class LocalBackend(Backend):
     ) -> Iterator[str]:
         # The 135M model picks worse than the ranker when the ranker is sure (10/25 against
         # 23/25 on seeds/questions.jsonl when it always chose among three), so it only
-        # breaks near-ties between the ranker's best sentences.
-        by_source = per_source(question, passages, candidates)
-        if by_source:  # one sentence per named source: nothing for the model to choose
-            yield " ".join(cite(c) for c in by_source)
-            return
-        top = candidates[0].score if candidates else 0.0
-        close = [c for c in candidates[: self.n_choices] if c.score >= self.tie * top]
-        options = [cite(c) for c in close]
+        # breaks near-ties: between answer spans of the asked type, or between sentences.
+        qtype = classify(question)
+        if not qtype.factoid:
+            typed = side_by_side(question, passages, candidates, decide=qtype.kind == "yes_no")
+            if typed is not None:  # one sentence per named source: nothing to choose
+                yield typed
+                return
+        options = []
+        if qtype.factoid:
+            found = find_answers(question, passages, candidates, qtype, most=self.n_choices)
+            by_source = per_source(question, passages, candidates)
+            if found and not qtype.many:
+                top_span = found[0].score
+                close = [f for f in found if f.score >= self.tie * top_span]
+                options = [direct_text([f], extra=by_source) for f in close]
+            elif found:
+                options = [direct_text(found, extra=by_source)]
+        if not options:
+            top = candidates[0].score if candidates else 0.0
+            close_c = [c for c in candidates[: self.n_choices] if c.score >= self.tie * top]
+            options = [cite(c) for c in close_c]
         if not options:
             yield REFUSAL
+            return
+        if len(options) == 1:
+            yield options[0]
             return
         numbered = "\n".join(f"- {o}" for o in options)
         user = (
@@ -206,7 +259,8 @@ class OpenAIBackend(Backend):
             temperature=0.0,
             max_tokens=settings.max_tokens,
             timeout=settings.request_timeout_s,
-            max_retries=1,
+            # The openai client retries connection errors, 408/409/429 and 5xx with backoff.
+            max_retries=2,
         )
 
     def _translate(self, err: Exception) -> AssistantError:
@@ -233,15 +287,19 @@ class OpenAIBackend(Backend):
         import openai
         from llama_index.core.llms import ChatMessage
 
-        prompt = render(
-            "answer", passages=format_passages(passages), question=question, refusal=REFUSAL
-        )
+        messages = [ChatMessage(**m) for m in answer_messages(question, passages)]
         try:
-            for part in self.llm.stream_chat([ChatMessage(role="user", content=prompt)]):
+            for part in self.llm.stream_chat(messages):
                 if part.delta:
                     yield part.delta
         except openai.OpenAIError as err:
             raise self._translate(err) from None
+        except (ValueError, KeyError, TypeError) as err:
+            # A server that sends malformed JSON or chunks: name it, keep the process alive.
+            raise AssistantError(
+                f"The LLM server at {self.base} sent a malformed reply ({type(err).__name__}); "
+                "check the server or OPENAI_BASE_URL, or use ASSISTANT_LLM=local."
+            ) from None
 
     def complete(self, prompt: str) -> str | None:
         import openai

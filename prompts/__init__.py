@@ -12,7 +12,8 @@ PROMPTS_DIR = Path(__file__).resolve().parent
 
 # Each template and exactly the variables it must use.
 EXPECTED: dict[str, frozenset[str]] = {
-    "answer": frozenset({"passages", "question", "refusal"}),
+    "answer": frozenset({"passages", "question"}),
+    "answer_system": frozenset({"refusal"}),
     "condense": frozenset({"history", "question"}),
     "judge": frozenset({"question", "expected", "answer"}),
 }
