@@ -184,12 +184,14 @@ def build() -> SavedWidgets:
         )
         with gr.Row():
             title = gr.Textbox(label="Title", elem_id="conversation-title", scale=3)
-            rename_button = gr.Button("Rename", elem_id="rename-conversation", scale=1)
+            rename_button = gr.Button("Rename", elem_id="rename-conversation", scale=1, size="sm")
         with gr.Row():
-            new_button = gr.Button("New conversation", elem_id="new-conversation")
-            delete_button = gr.Button("Delete", elem_id="delete-conversation", variant="stop")
-            export_md = gr.Button("Export Markdown", elem_id="export-markdown")
-            export_json = gr.Button("Export JSON", elem_id="export-json")
+            new_button = gr.Button("New conversation", elem_id="new-conversation", size="sm")
+            delete_button = gr.Button(
+                "Delete", elem_id="delete-conversation", variant="stop", size="sm"
+            )
+            export_md = gr.Button("Export Markdown", elem_id="export-markdown", size="sm")
+            export_json = gr.Button("Export JSON", elem_id="export-json", size="sm")
         export_file = gr.File(label="Export", visible=False, elem_id="export-file")
         message = gr.HTML("", elem_id="conversation-message")
     return SavedWidgets(
