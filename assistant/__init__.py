@@ -4,17 +4,40 @@ from assistant import Assistant
 a = Assistant()
 a.ingest(["seeds/"])
 print(a.ask("How many drones did Russia say it intercepted?").answer)
+
+Names load on first use: `from assistant import Assistant` pulls in neither llama_index, torch
+nor chromadb until a question, an ingest or the LlamaIndex adapters need them.
 """
 
-from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
-from assistant.conversations import ConversationStore
-from assistant.core import Assistant
-from assistant.engine import NewsQueryEngine, NewsRetriever
-from assistant.settings import Settings
-from index.errors import AssistantError
-from index.ingest import IngestReport
-from index.retrieval import Filters
+from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
+    from assistant.conversations import ConversationStore
+    from assistant.core import Assistant
+    from assistant.engine import NewsQueryEngine, NewsRetriever
+    from assistant.settings import Settings
+    from index.errors import AssistantError
+    from index.ingest import IngestReport
+    from index.retrieval import Filters
+
+_WHERE = {
+    "REFUSAL": "assistant.answer",
+    "Answer": "assistant.answer",
+    "Assistant": "assistant.core",
+    "AssistantError": "index.errors",
+    "Citation": "assistant.answer",
+    "ConversationStore": "assistant.conversations",
+    "Filters": "index.retrieval",
+    "IngestReport": "index.ingest",
+    "NewsQueryEngine": "assistant.engine",
+    "NewsRetriever": "assistant.engine",
+    "RefusalReason": "assistant.answer",
+    "Settings": "assistant.settings",
+}
 __all__ = [
     "REFUSAL",
     "Answer",
@@ -29,3 +52,11 @@ __all__ = [
     "RefusalReason",
     "Settings",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'assistant' has no attribute {name!r}")
