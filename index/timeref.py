@@ -1,0 +1,241 @@
+"""Relative time in questions ("latest", "this week", "yesterday", "last month", "since
+October", "before November 15") resolved against a reference date: now, or the `as_of` a
+caller gives, into a publication-date range and an ordering intent.
+
+Calendar conventions: weeks run Monday to Sunday ("last week" is the previous calendar week,
+"past week" the seven days up to the reference date); a month or day named without a year is
+the most recent one not after the reference date. Events ("before the election") are not
+resolved: they need the event's date, which no rule here knows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+MONTHS = {
+    name.lower(): i
+    for i in range(1, 13)
+    for name in (calendar.month_name[i], calendar.month_abbr[i])
+} | {"sept": 9}
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+# A day: "November 5", "Nov. 5th, 2023", "5 November 2023", "2023-11-05"; or a month: "October
+# 2023", "October".
+_DAY = rf"(?:{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(\d{{4}})\b)?|(\d{{4}})-(\d{{2}})-(\d{{2}})\b)"
+_MONTH_ONLY = rf"(?:{_MONTH}(?:\s+(\d{{4}}))?)"
+_WHEN = rf"(?:{_DAY}|{_MONTH_ONLY})"
+_WHEN_GROUPS = re.compile(_WHEN).groups  # 11: see _span for what each holds
+WEEKDAYS = [calendar.day_name[i].lower() for i in range(7)]
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "a": 1, "an": 1, "few": 3, "several": 5, "ten": 10}  # fmt: skip
+
+LATEST = re.compile(
+    r"\b(latest|most recent(?:ly)?|newest|recent(?:ly)?|lately|current(?:ly)?|up[- ]to[- ]date"
+    r"|last (?:thing|update|news)|right now|these days)\b",
+    re.I,
+)
+EARLIEST = re.compile(r"\b(earliest|first reported|oldest|initially|at first)\b", re.I)
+TIMELINE = re.compile(
+    r"\b(timeline|chronolog\w*|how did .{2,80}? (?:develop|evolve|unfold|progress|change)"
+    r"|how has .{2,80}? (?:developed|evolved|unfolded|changed)|sequence of events)\b",
+    re.I,
+)
+
+
+@dataclass
+class TimeScope:
+    """What a question says about time. Dates are inclusive ISO days (None: open)."""
+
+    as_of: date
+    date_from: date | None = None
+    date_to: date | None = None
+    latest: bool = False  # prefer the newest relevant articles
+    earliest: bool = False  # prefer the oldest
+    timeline: bool = False  # a dated, oldest-first list of events
+    phrase: str = ""  # the words that set the range, to drop from a search query
+
+    @property
+    def has_range(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+    def iso_range(self) -> tuple[str | None, str | None]:
+        return (
+            self.date_from.isoformat() if self.date_from else None,
+            self.date_to.isoformat() if self.date_to else None,
+        )
+
+
+def to_date(value: date | datetime | str | None) -> date:
+    """A reference date from a date, a datetime or an ISO string; None is today."""
+    if value is None:
+        return date.today()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date; give one as YYYY-MM-DD.") from None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year_for(month: int, day: int, ref: date) -> int:
+    """The most recent year in which month/day is not after the reference date."""
+    return ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+
+
+def _span(m: re.Match[str], groups: tuple[int, ...], ref: date) -> tuple[date, date] | None:
+    """The first and last day a _WHEN match names (groups: where its groups start)."""
+    g = [m.group(i) for i in range(groups[0], groups[0] + 10)]
+    try:
+        if g[0]:  # Month day[, year]
+            month, day = MONTHS[g[0].lower().rstrip(".")], int(g[1])
+            year = int(g[2]) if g[2] else _year_for(month, day, ref)
+            d = date(year, month, day)
+            return d, d
+        if g[3]:  # day Month[ year]
+            month, day = MONTHS[g[4].lower().rstrip(".")], int(g[3])
+            year = int(g[5]) if g[5] else _year_for(month, day, ref)
+            d = date(year, month, day)
+            return d, d
+        if g[6]:  # ISO
+            d = date(int(g[6]), int(g[7]), int(g[8]))
+            return d, d
+        if g[9]:  # Month [year]
+            month = MONTHS[g[9].lower().rstrip(".")]
+            year_text = m.group(groups[0] + 10)
+            year = int(year_text) if year_text else _year_for(month, 1, ref)
+            return date(year, month, 1), _month_end(year, month)
+    except (KeyError, ValueError):
+        return None
+    return None
+
+
+_RELATIVE = re.compile(
+    r"\b(?P<rel>today|yesterday|the day before yesterday|tonight|this (?:week|month|year)"
+    r"|earlier this (?:week|month|year)|last (?:week|month|year)|past (?:week|month|year)"
+    r"|(?:in )?the (?:past|last) (?P<n>\d+|\w+) (?P<unit>days?|weeks?|months?)"
+    r"|(?P<ago_n>\d+|\w+) (?P<ago_unit>days?|weeks?) ago"
+    r"|(?P<wd_word>last|this past|on) (?P<wd>monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday))\b",
+    re.I,
+)
+_BOUND = re.compile(
+    rf"\b(?P<word>since|after|before|until|till|through|by|prior to|as of|from|in|during|on)\s+"
+    rf"(?:the\s+(?:start|beginning|end)\s+of\s+)?{_WHEN}",
+    re.I,
+)
+_BETWEEN = re.compile(rf"\bbetween\s+{_WHEN}\s+and\s+{_WHEN}", re.I)
+
+
+def _count(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBERS.get(word.lower())
+
+
+def _relative(m: re.Match[str], ref: date) -> tuple[date, date] | None:
+    rel = m.group("rel").lower()
+    monday = ref - timedelta(days=ref.weekday())
+    if rel in ("today", "tonight"):
+        return ref, ref
+    if rel == "yesterday":
+        return ref - timedelta(days=1), ref - timedelta(days=1)
+    if rel == "the day before yesterday":
+        return ref - timedelta(days=2), ref - timedelta(days=2)
+    if rel.endswith("this week"):
+        return monday, ref
+    if rel.endswith("this month"):
+        return ref.replace(day=1), ref
+    if rel.endswith("this year"):
+        return ref.replace(month=1, day=1), ref
+    if rel == "last week":
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if rel == "last month":
+        last = ref.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if rel == "last year":
+        return date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31)
+    if rel.startswith("past "):
+        days = {"week": 7, "month": 30, "year": 365}[rel.split()[1]]
+        return ref - timedelta(days=days), ref
+    if m.group("n"):
+        n = _count(m.group("n"))
+        unit = m.group("unit").lower().rstrip("s")
+        if n is None:
+            return None
+        days = n * {"day": 1, "week": 7, "month": 30}[unit]
+        return ref - timedelta(days=days), ref
+    if m.group("wd"):
+        back = (ref.weekday() - WEEKDAYS.index(m.group("wd").lower())) % 7
+        if back == 0 and m.group("wd_word").lower() != "on":
+            back = 7  # "last Monday" said on a Monday is a week ago
+        d = ref - timedelta(days=back)
+        return d, d
+    if m.group("ago_n"):
+        n = _count(m.group("ago_n"))
+        if n is None:
+            return None
+        if m.group("ago_unit").lower().startswith("week"):
+            start = monday - timedelta(days=7 * n)
+            return start, start + timedelta(days=6)
+        d = ref - timedelta(days=n)
+        return d, d
+    return None
+
+
+def resolve_time(question: str, as_of: date | datetime | str | None = None) -> TimeScope:
+    """The time scope of a question, relative to `as_of` (default: today). A question about
+    the latest news is bounded by the reference date too: nothing after it exists yet."""
+    ref = to_date(as_of)
+    scope = TimeScope(as_of=ref)
+    scope.latest = bool(LATEST.search(question))
+    scope.earliest = bool(EARLIEST.search(question)) and not scope.latest
+    scope.timeline = bool(TIMELINE.search(question))
+    between = _BETWEEN.search(question)
+    if between:
+        first = _span(between, (1,), ref)
+        second = _span(between, (1 + _WHEN_GROUPS,), ref)
+        if first and second:
+            scope.date_from, scope.date_to = first[0], second[1]
+            scope.phrase = between.group(0)
+    if not scope.has_range:
+        rel = _RELATIVE.search(question)
+        span = _relative(rel, ref) if rel else None
+        if rel and span:
+            scope.date_from, scope.date_to = span
+            scope.phrase = rel.group(0)
+    if not scope.has_range:
+        for bound in _BOUND.finditer(question):
+            span = _span(bound, (2,), ref)
+            if span is None:
+                continue
+            word = bound.group("word").lower()
+            if word in ("since", "from", "as of"):
+                scope.date_from, scope.date_to = span[0], ref
+            elif word == "after":
+                scope.date_from, scope.date_to = span[1] + timedelta(days=1), ref
+            elif word in ("before", "prior to"):
+                scope.date_to = span[0] - timedelta(days=1)
+            elif word in ("until", "till", "through", "by"):
+                scope.date_to = span[1]
+            else:  # in, during, on
+                scope.date_from, scope.date_to = span
+            scope.phrase = bound.group(0)
+            break
+    # Nothing published after the reference date exists yet as of then.
+    ordered = scope.latest or scope.timeline or scope.earliest
+    if ordered and (scope.date_to is None or scope.date_to > ref):
+        scope.date_to = ref
+    return scope
+
+
+def strip_time(question: str, scope: TimeScope) -> str:
+    """The question without the words that set its time, for the search query."""
+    text = question.replace(scope.phrase, " ") if scope.phrase else question
+    text = LATEST.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
