@@ -12,7 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.text import NUM_RE, content_words, names, numbers, split_sentences, stem, words
+from assistant.text import (
+    NUM_RE,
+    content_words,
+    is_complete,
+    names,
+    numbers,
+    split_sentences,
+    stem,
+    words,
+)
 from index.embeddings import Embedder
 from index.query_analysis import SourceMatcher
 from index.retrieval import Hit
@@ -23,7 +32,6 @@ _WHO_Q = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (person|individual|official
 _WHEN_Q = re.compile(r"^\s*when\b|\bwhat (day|date|year|month|time)\b|\bon which day\b", re.I)
 _WHERE_Q = re.compile(r"^\s*where\b|\bwhich (\w+ )?(city|village|region|river|town|place|airport|country|state|province)\b", re.I)  # fmt: skip
 _TIME_WORDS = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|\d{4}|yesterday|today|week|month|year)\b", re.I)  # fmt: skip
-_ENDS = re.compile(r"[.!?][\"'”’)\]]*$")
 # Words too common in questions to show the question is on topic.
 _GENERIC = {stem(w) for w in ["happen", "happened", "event", "events", "say", "said", "state", "stated", "claim", "claims", "according"]}  # fmt: skip
 
@@ -40,6 +48,14 @@ class Candidate:
     lexical: float
     dense: float
     type_match: float
+
+
+def cite(cand: Candidate) -> str:
+    """The candidate sentence with its passage marker before the closing stop."""
+    text = cand.text.strip()
+    end = text[-1] if text[-1:] in ".!?" else "."
+    body = text[:-1] if text[-1:] in ".!?" else text
+    return f"{body} [{cand.passage}]{end}"
 
 
 def answer_type(question: str) -> str:
@@ -127,7 +143,7 @@ def rank_sentences(
         ]
     )
     # Headlines and sub-heads (no closing punctuation) name topics but rarely answer.
-    complete = np.array([1.0 if _ENDS.search(p[3]) else 0.75 for p in pieces])
+    complete = np.array([1.0 if is_complete(p[3]) else 0.75 for p in pieces])
     score = (0.5 * lexical + 0.35 * dense + 0.1 * type_m + 0.05 * rank_prior) * novelty * complete
     order = np.argsort(-score)[:limit]
     return [

@@ -18,22 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer import REFUSAL
+from assistant.citations import is_refusal as looks_refused
 from assistant.retrieval_metrics import fact_found
 from assistant.text import strip_markers
+from index.text import SCALES, TENS, UNITS
 
 ARTICLES = frozenset({"a", "an", "the"})
-UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}  # fmt: skip
-TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
-SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _SCALED = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -119,7 +109,8 @@ def is_yes_no_question(answers: Sequence[str]) -> bool:
 
 
 def is_refusal(text: str, refused: bool = False) -> bool:
-    return refused or normalize(text) == normalize(REFUSAL)
+    """Declined: flagged so, or worded as a refusal (the citation check's one meaning)."""
+    return refused or looks_refused(text)
 
 
 def answer_correct(answer: str, answers: Sequence[str]) -> bool:

@@ -31,12 +31,9 @@ from assistant.text import content_words, names  # noqa: E402
 from index.chunking import chunk_article  # noqa: E402
 from index.embeddings import bundled_embedder  # noqa: E402
 from index.loaders import load_json_records  # noqa: E402
+from index.text import squash  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "multihop-rag"
-
-
-def squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
 
 
 def main() -> None:

@@ -6,44 +6,18 @@ for ten thousand chunks, so several sub-queries per question stay cheap.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 
-_TOKEN = re.compile(r"[a-z0-9]+")
-# Lucene's English stop words (as in Lucene's EnglishAnalyzer).
-STOPWORDS = frozenset(
-    re.findall(
-        r"[a-z]+",
-        "a an and are as at be but by for if in into is it no not of on or such that the their "
-        "then there these they this to was will with",
-    )
-)
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> object:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))  # type: ignore[attr-defined]
+from index.text import index_tokens
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased, stop-word-free, Snowball-stemmed tokens ("it's" -> "it", "s" dropped)."""
-    return [
-        _stem(w)
-        for w in _TOKEN.findall(text.lower().replace("’", "'"))
-        if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
-    ]
+    """Lower-cased, stop-word-free, Snowball-stemmed tokens (the toolkit's index tokens)."""
+    return index_tokens(text)
 
 
 class BM25:

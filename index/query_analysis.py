@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from index.text import question_words
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -39,20 +41,6 @@ _CLAUSE_SPLIT = re.compile(
     r"|\s+(?=(?:while|whereas|compared to|as well as|in contrast to)\b)"
     r"|\s+and\s+(?=(?:also|is|was|has|had|does|did|the|a|an|then|later|subsequently)\b)",
     re.I,
-)
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
-# Words that carry no claim: function words and the boilerplate of questions about news.
-_STOP = frozenset(
-    re.findall(
-        r"\S+",
-        "a an the and or but of to in on for by with from at as is was are were be been has have "
-        "had do does did that this these those which who whom whose what when where while whereas "
-        "it its his her their they he she also after before between both article articles report "
-        "reports reported reporting published according source sources news story than then there "
-        "not no yes individual person company entity organization recently covered discussed "
-        "mentioned suggest suggests indicate indicates portrayal consistency consistent change "
-        "changed same another other one two three",
-    )
 )
 # A date after one of these words bounds the publication date, it does not name it.
 _DATE_BOUND = re.compile(r"\b(?:before|after|by|since|until|prior to|following)\s*$", re.I)
@@ -215,10 +203,6 @@ def find_dates(text: str) -> list[DateMention]:
     return out
 
 
-def content_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 1]
-
-
 def _strip_spans(query: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
     """query[lo:hi] without the given spans (source names, dates), whitespace collapsed."""
     out, pos = [], lo
@@ -251,11 +235,11 @@ def clause_spans(query: str, min_words: int = 3) -> list[tuple[int, int]]:
     spans = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2) if cuts[i + 1] > cuts[i]]
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and len(content_words(query[merged[-1][0] : merged[-1][1]])) < min_words:
+        if merged and len(question_words(query[merged[-1][0] : merged[-1][1]])) < min_words:
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    if len(merged) > 1 and len(content_words(query[merged[-1][0] : merged[-1][1]])) < min_words:
+    if len(merged) > 1 and len(question_words(query[merged[-1][0] : merged[-1][1]])) < min_words:
         tail = merged.pop()
         merged[-1] = (merged[-1][0], tail[1])
     return merged
@@ -284,7 +268,7 @@ def decompose(
         hi = groups[i + 1][0].start if i + 1 < len(groups) else len(query)
         text = _strip_spans(query, lo, hi, spans)
         own_dates = tuple(d.iso for d in exact if lo <= d.start < hi)
-        if len(content_words(text)) < min_words:
+        if len(question_words(text)) < min_words:
             text = whole
         for m in group:
             subs.append(SubQuery(text, m.sources, own_dates, "source"))
@@ -295,7 +279,7 @@ def decompose(
             own_sources = tuple(dict.fromkeys(s for m in inside for s in m.sources))
             own_dates = tuple(d.iso for d in exact if start <= d.start < end)
             text = _strip_spans(query, start, end, spans)
-            if len(content_words(text)) >= min_words:
+            if len(question_words(text)) >= min_words:
                 subs.append(SubQuery(text, own_sources, own_dates, "clause"))
     return _dedupe(subs)
 

@@ -19,7 +19,6 @@ How a question is answered (each step can be switched off in RetrievalConfig):
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ from index.chunking import Chunk
 from index.query_analysis import QueryAnalysis, SourceMatcher, analyse
 from index.rerank import FEATURES, LinearScorer
 from index.scoring import cap_per_doc, fuse, reciprocal_ranks, top_indices, within_group_rr
+from index.text import sentences
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
@@ -372,11 +372,7 @@ class HybridIndex:
         got = self._sent_cache.get(i)
         if got is None:
             assert self._bm25 is not None
-            got = [
-                frozenset(self._bm25.term_ids(s))
-                for s in _SENT_SPLIT.split(self.chunks[i].text)
-                if s.strip()
-            ]
+            got = [frozenset(self._bm25.term_ids(s)) for s in sentences(self.chunks[i].text)]
             self._sent_cache[i] = got
         return got
 
@@ -422,9 +418,6 @@ class HybridIndex:
             if not progressed:
                 break
         return cap_per_doc(merged, self._doc, cfg.max_per_doc, k)
-
-
-_SENT_SPLIT = re.compile(r"(?<=[.!?”\"])\s+(?=[A-Z“\"])|\n+")
 
 
 def _position(chunk: Chunk) -> int:
