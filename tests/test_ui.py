@@ -373,7 +373,8 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, seeded_home: Path) -> It
     """`assistant ui --port FREE` on a private copy of the seeded home; yields its URL."""
     home = tmp_path_factory.mktemp("ui") / "home"
     shutil.copytree(seeded_home, home)
-    with serve_ui(home) as url:
+    # The URL-ingest test serves its page on 127.0.0.1, which the SSRF guard refuses by default.
+    with serve_ui(home, ASSISTANT_ALLOW_PRIVATE_URLS="true") as url:
         yield url
 
 
