@@ -130,7 +130,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
     Other hosts need --auth for the page and ASSISTANT_API_KEY for /v1 (Bearer token).
     """
-    from ui.app import launch
+    from ui.serve import launch
 
     launch(host=args.host, port=args.port, auth=args.auth)
     return 0

@@ -29,7 +29,7 @@ from tests.test_ui import (
     shot,
 )
 from ui.api import MODEL_ID, answer_content, build_api, content_deltas, parse_messages
-from ui.app import create_server
+from ui.serve import create_server
 
 KEY = "test-api-key"
 FOLLOW_UP = "And how many drones did Russia launch on Saturday?"

@@ -26,7 +26,8 @@ from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
 from index.errors import AssistantError
 from tests.conftest import BIN, REPO, free_port, stop
 from ui import render
-from ui.app import Handlers, build_app, is_loopback, launch, make_filters, parse_auth
+from ui.app import Handlers, build_app, make_filters
+from ui.serve import is_loopback, launch, parse_auth
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
