@@ -164,6 +164,8 @@ class SavedWidgets:
             rename, [self.title, session], [self.conversations, self.message], **private
         )
         self.delete_button.click(delete, [session], [*cleared, self.message], **private)
+        # Gradio's own "clear" (the chat's bin icon) starts a new conversation as well.
+        chatbot.clear(lambda s: {**s, "conversation": None}, [session], [session], **private)
         self.export_md.click(
             lambda s: export(s, "md"), [session], [self.export_file, self.message], **private
         )
