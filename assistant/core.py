@@ -12,6 +12,7 @@ from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
 from assistant.backends import Backend, ExtractiveBackend, make_backend
 from assistant.chat import condense
 from assistant.citations import CitationChecker
+from assistant.direct import type_check
 from assistant.extractive import rank_sentences
 from assistant.refusal import refusal_reason
 from assistant.settings import Settings
@@ -20,6 +21,7 @@ from index.errors import AssistantError
 from index.home import DataHome, HomeConfig
 from index.ingest import IngestReport, forget
 from index.ingest import ingest as run_ingest
+from index.live import LiveIndex
 from index.retrieval import Filters, Hit, HybridIndex
 
 if TYPE_CHECKING:
@@ -55,8 +57,7 @@ class Assistant:
         self._lock = threading.RLock()
         self._embedder: Embedder | None = None
         self._home: DataHome | None = None
-        self._index: HybridIndex | None = None
-        self._index_gen: int = -1
+        self._live: LiveIndex | None = None
         self._backend: Backend | None = None
         self._checker: CitationChecker | None = None
 
@@ -70,7 +71,7 @@ class Assistant:
                     s.openai_embedding_model, s.resolved_openai_key(), s.resolved_base_url()
                 )
             else:
-                self._embedder = bundled_embedder()
+                self._embedder = bundled_embedder(s.embedding_precision)
         return self._embedder
 
     @property
@@ -111,16 +112,10 @@ class Assistant:
         return self._checker
 
     def _current_index(self) -> HybridIndex:
-        """The in-memory retrieval index, refreshed when the catalog's generation moves (another
-        process, or this one, committed a change); read from the catalog, never from Chroma."""
+        if self._live is None:
+            self._live = LiveIndex(self.home, lambda: self.embedder)
         with self._lock:
-            catalog = self.home.catalog
-            gen = catalog.generation
-            if self._index is None or gen != self._index_gen:
-                chunks, vectors = catalog.load_chunks(dimension=self.home.config.dimension)
-                self._index = HybridIndex(chunks, vectors, self.embedder)
-                self._index_gen = gen
-            return self._index
+            return self._live.current()
 
     # -- public API -----------------------------------------------------------------
     def ingest(self, targets: Iterable[str] | str, progress: bool | None = None) -> IngestReport:
@@ -240,6 +235,13 @@ class Assistant:
             timings["generate_ms"] = (time.perf_counter() - t) * 1000
             t = time.perf_counter()
             answer = self._checked(answer, "".join(pieces), standalone, passages, candidates)
+            # Every backend's answer must hold an answer of the asked type (issue 12).
+            typed = type_check(standalone, answer.answer, answer.refused, passages, candidates)
+            if typed.repaired is not None:
+                answer = self._checked(answer, typed.repaired, standalone, passages, candidates)
+            elif typed.reason is not None:
+                answer.answer, answer.refused, answer.citations = REFUSAL, True, []
+                answer.refusal_reason = typed.reason
             timings["check_ms"] = (time.perf_counter() - t) * 1000
         else:
             yield REFUSAL
@@ -251,6 +253,11 @@ class Assistant:
         self, answer: Answer, raw: str, question: str, passages: list[Hit], candidates: list[Any]
     ) -> Answer:
         result = self.checker.check(raw, passages, question)
+        from assistant.judge import judge, judge_enabled
+
+        if result.kept and judge_enabled(self.settings):
+            # One more call judges what the offline rules kept; it can only drop more.
+            result, answer.judge = judge(self.backend.complete, result, passages)
         answer.dropped_sentences = result.dropped
         answer.repaired_citations = result.repaired
         if not result.kept:
@@ -260,14 +267,23 @@ class Assistant:
                     "model_declined", "The model found no answer in the passages."
                 )
                 return answer
-            # Nothing of the generated answer survived: answer from the sources instead.
-            fallback = "".join(
-                ExtractiveBackend(self.settings.max_answer_sentences).stream_answer(
-                    question, passages, candidates
-                )
+            # Nothing of the generated answer survived: first the passage sentences the dropped
+            # ones were aligned to, quoted (issue 15); else the extractive answer.
+            from assistant.citations import repair_from_source
+
+            quoted = repair_from_source(result.dropped, passages, question)
+            result = self.checker.check(
+                " ".join(f"{q} [{ns[0]}]" for q, ns in quoted), passages, question
             )
-            result = self.checker.check(fallback, passages, question)
-            answer.fallback = "extractive"
+            answer.fallback = "source"
+            if not result.kept:
+                fallback = "".join(
+                    ExtractiveBackend(self.settings.max_answer_sentences).stream_answer(
+                        question, passages, candidates
+                    )
+                )
+                result = self.checker.check(fallback, passages, question)
+                answer.fallback = "extractive"
             if not result.kept:
                 answer.refusal_reason = RefusalReason(
                     "unsupported", "No sentence of the answer was supported by its passages."
@@ -293,9 +309,26 @@ class Assistant:
         assert final is not None
         return final
 
-    def chat(self, message: str, history: Sequence[Any] | None = None) -> Answer:
-        """Answer a chat message; follow-ups are rewritten using the (token-bounded) history."""
-        return self.ask(message, history=history)
+    def chat(
+        self,
+        message: str,
+        history: Sequence[Any] | None = None,
+        conversation_id: str | None = None,
+    ) -> Answer:
+        """Answer a chat message; follow-ups are rewritten using the (token-bounded) history.
+
+        With conversation_id, the saved conversation (assistant/conversations.py) gives the
+        history and the turn is saved to it.
+        """
+        if conversation_id is None:
+            return self.ask(message, history=history)
+        if history:
+            raise AssistantError(
+                "Pass either history or conversation_id: a saved conversation has its own history."
+            )
+        from assistant.conversations import continue_conversation
+
+        return continue_conversation(self, conversation_id, message)
 
     def status(self) -> dict[str, Any]:
         """What is indexed, and which models are in use (reads the catalog only)."""
@@ -332,8 +365,6 @@ class Assistant:
         """Delete the whole index (catalog and Chroma collection), whatever state it is in."""
         with self._lock:
             self.home.reset()
-            self._index = None
-            self._index_gen = -1
 
     def doctor(self, repair: bool = False) -> dict[str, Any]:
         """Compare the catalog with Chroma; with repair, fix what differs without re-embedding."""

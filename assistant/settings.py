@@ -119,6 +119,12 @@ class Settings(BaseSettings):
         default="local",
         description="Embedding backend: local (bundled all-MiniLM-L6-v2) or openai.",
     )
+    embedding_precision: Literal["auto", "fp32", "bf16"] = Field(
+        default="auto",
+        description="Numeric path of bulk MiniLM encodes (ingest): bf16 autocast, fp32, or auto "
+        "(bf16 where the CPU has native bf16). Questions are encoded in fp32. Speed and the "
+        "MultiHop-RAG retrieval gate: benchmarks/ingest_speed.py.",
+    )
     openai_embedding_model: str = Field(
         default="text-embedding-3-small", description="Embedding model for embedding=openai."
     )

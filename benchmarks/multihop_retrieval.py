@@ -79,11 +79,15 @@ def cache_dir() -> Path:
     return root
 
 
-def load_corpus_index(chunk_size: int = 256, chunk_overlap: int = 32) -> tuple[list[Chunk], Any]:
-    """Chunks and their MiniLM vectors for corpus.json, from the cache when it is current."""
+def load_corpus_index(
+    chunk_size: int = 256, chunk_overlap: int = 32, precision: str = "fp32"
+) -> tuple[list[Chunk], Any]:
+    """Chunks and their MiniLM vectors for corpus.json, from the cache when it is current;
+    precision is the numeric path of the corpus encode (fp32 or bf16; questions stay fp32)."""
     corpus = DATA_DIR / "corpus.json"
     digest = hashlib.sha1(corpus.read_bytes()).hexdigest()[:12]
-    stem = cache_dir() / f"corpus-{digest}-{chunk_size}-{chunk_overlap}"
+    tag = "" if precision == "fp32" else f"-{precision}"
+    stem = cache_dir() / f"corpus-{digest}-{chunk_size}-{chunk_overlap}{tag}"
     pkl, npy = stem.with_suffix(".chunks.pkl"), stem.with_suffix(".emb.npy")
     if pkl.exists() and npy.exists():
         with pkl.open("rb") as fh:
@@ -94,7 +98,7 @@ def load_corpus_index(chunk_size: int = 256, chunk_overlap: int = 32) -> tuple[l
         c for a in load_json_records(corpus) for c in chunk_article(a, chunk_size, chunk_overlap)
     ]
     print(f"chunked {len(chunks)} chunks in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
-    emb = bundled_embedder().embed([embed_text(c) for c in chunks])
+    emb = bundled_embedder(precision).embed([embed_text(c) for c in chunks])
     print(f"embedded in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     with pkl.open("wb") as fh:
         pickle.dump(chunks, fh)
@@ -228,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, help="a random sample of N non-null queries")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
+        "--precision", default="fp32", choices=["fp32", "bf16"],
+        help="numeric path of the corpus encode (the ingest gate compares the two)",
+    )  # fmt: skip
+    ap.add_argument(
         "--configs", default=",".join(all_configs), help="comma list of: " + ", ".join(all_configs)
     )
     ap.add_argument(
@@ -261,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(args.torch_threads)
 
-    chunks, emb = load_corpus_index()
+    chunks, emb = load_corpus_index(precision=args.precision)
     memo_path = cache_dir() / "query-vectors.pkl" if args.memo_queries else None
     embedder = (
         MemoEmbedder(bundled_embedder(), memo_path) if args.memo_queries else bundled_embedder()

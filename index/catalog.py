@@ -22,6 +22,7 @@ import json
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -113,6 +114,8 @@ class Catalog:
                     "INSERT OR IGNORE INTO meta VALUES ('embedding_model', ?)", (embedding_model,)
                 )
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+                # Which database this is: a reset home starts a new epoch at generation 0.
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('epoch', ?)", (uuid.uuid4().hex,))
         except sqlite3.DatabaseError as err:
             raise AssistantError(
                 f"The catalog {path} is unreadable ({err}); run `assistant doctor --repair` to "
@@ -154,6 +157,12 @@ class Catalog:
     def generation(self) -> int:
         """Bumped by every committed change: readers compare it to know when to refresh."""
         return int(self.meta("generation") or 0)
+
+    @property
+    def version(self) -> tuple[str, int]:
+        """(epoch, generation): equal versions mean the same committed contents."""
+        rows = dict(self._query("SELECT key, value FROM meta WHERE key IN ('epoch', 'generation')"))
+        return str(rows.get("epoch", "")), int(rows.get("generation", 0))
 
     def _bump(self, db: sqlite3.Connection) -> int:
         gen = int(db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0]) + 1

@@ -123,7 +123,11 @@ class DataHome:
                 self._catalog = None
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{cfg.catalog_path}{suffix}").unlink(missing_ok=True)
-            for p in (cfg.legacy_manifest, cfg.legacy_manifest.with_suffix(".json.migrated")):
+            for p in (
+                cfg.legacy_manifest,
+                cfg.legacy_manifest.with_suffix(".json.migrated"),
+                cfg.home / "lexicon.npz",
+            ):
                 p.unlink(missing_ok=True)
             if cfg.chroma_host:
                 import chromadb

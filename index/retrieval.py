@@ -34,6 +34,7 @@ from index.text import sentences
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
+    from index.lexicon import TermCounts
 
 
 @dataclass
@@ -135,6 +136,7 @@ class HybridIndex:
         embedder: Embedder,
         bm25_weight: float | None = None,
         config: RetrievalConfig | None = None,
+        token_counts: TermCounts | None = None,
     ) -> None:
         self.chunks = chunks
         self.embeddings = np.asarray(embeddings, dtype=np.float32)
@@ -168,14 +170,16 @@ class HybridIndex:
         self._next[self._by_doc[:-1][same]] = self._by_doc[1:][same]
         self._sent_cache: dict[int, list[frozenset[int]]] = {}
         self._last_analysis: QueryAnalysis | None = None
-        self._bm25 = BM25([self._index_text(c) for c in chunks]) if chunks else None
+        # token_counts (index.lexicon) come from the caller's cache: no re-tokenizing on updates.
+        texts = [] if token_counts is not None else [self.index_text(c) for c in chunks]
+        self._bm25 = BM25(texts, counts=token_counts) if chunks else None
 
     @property
     def bm25_weight(self) -> float:
         return self.config.bm25_weight
 
     @staticmethod
-    def _index_text(chunk: Chunk) -> str:
+    def index_text(chunk: Chunk) -> str:
         return f"{chunk.title}\n{chunk.source}\n{chunk.text}"
 
     def __len__(self) -> int:

@@ -1,0 +1,69 @@
+"""The in-memory retrieval index of a data home, kept up to date incrementally.
+
+It reads the SQLite catalog, never Chroma. When the catalog's generation moves (this process or
+another committed a change), it loads only the chunks added since and drops the tombstoned ones;
+token counts come from the lexicon cache (index.lexicon), so only new chunks are tokenized. The
+dense side is the catalog's vectors in one matrix, scored exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from index.embeddings import Embedder
+from index.home import DataHome
+from index.lexicon import Lexicon
+from index.retrieval import HybridIndex
+
+
+class LiveIndex:
+    """`current()` is the HybridIndex of the catalog's latest generation."""
+
+    def __init__(self, home: DataHome, embedder: Callable[[], Embedder]) -> None:
+        self.home = home
+        self.embedder = embedder
+        self.index: HybridIndex | None = None
+        self.version: tuple[str, int] = ("", -1)
+        self._lexicon: Lexicon | None = None
+
+    @property
+    def lexicon_path(self) -> Path:
+        return self.home.config.home / "lexicon.npz"
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = Lexicon.load(self.lexicon_path)
+        return self._lexicon
+
+    def current(self) -> HybridIndex:
+        catalog = self.home.catalog
+        version = catalog.version
+        if self.index is not None and version == self.version:
+            return self.index
+        dim = self.home.config.dimension
+        epoch, gen = self.version
+        if self.index is None or version[0] != epoch:  # first load, or the home was reset
+            chunks, vectors = catalog.load_chunks(dimension=dim)
+        else:
+            gone = catalog.tombstones_since(gen)
+            added, added_vecs = catalog.load_chunks(since_gen=gen, dimension=dim)
+            new_ids = {c.id for c in added}
+            old = self.index
+            keep = [i for i, c in enumerate(old.chunks) if c.id not in gone and c.id not in new_ids]
+            chunks = [old.chunks[i] for i in keep] + added
+            vectors = np.concatenate([old.embeddings[keep], added_vecs])
+            self.lexicon.forget(gone - new_ids)
+        known = len(self.lexicon.terms)
+        counts = self.lexicon.counts([(c.id, HybridIndex.index_text(c)) for c in chunks])
+        self.index = HybridIndex(chunks, vectors, self.embedder(), token_counts=counts)
+        self.version = version
+        if len(self.lexicon.terms) != known:
+            # A read-only home: the next start tokenizes again, nothing is lost.
+            with contextlib.suppress(OSError):
+                self.lexicon.save(self.lexicon_path)
+        return self.index

@@ -1,0 +1,79 @@
+"""The retrieval index follows the catalog incrementally and matches a full rebuild."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import Assistant, Settings
+from index.lexicon import Lexicon
+from index.live import LiveIndex
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+STORY = "Ferry strike ends\nThe ferry crews ended their strike on Monday after {n} days.\n"
+
+
+def make(home: Path) -> Assistant:
+    return Assistant(Settings(home=home, llm="extractive", progress=False))
+
+
+def ranking(a: Assistant, live: LiveIndex, q: str) -> list[tuple[str, float]]:
+    return [(h.chunk.id, round(h.score, 5)) for h in live.current().search(q, 5, None)]
+
+
+def test_updates_are_incremental_and_equal_a_full_rebuild(
+    seeded_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = make(seeded_copy)
+    a.ask("How many drones did Russia say it intercepted?")
+    live = a._live
+    assert live is not None
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text(STORY.format(n=9), encoding="utf-8")
+    writer = make(seeded_copy)  # another Assistant (as another process would) writes
+    writer.ingest([str(folder)])
+    loads: list[int | None] = []
+    real = type(a.home.catalog).load_chunks
+
+    def spy(self, since_gen=None, dimension=384):  # type: ignore[no-untyped-def]
+        loads.append(since_gen)
+        return real(self, since_gen, dimension)
+
+    monkeypatch.setattr(type(a.home.catalog), "load_chunks", spy)
+    q = "When did the ferry crews end their strike?"
+    updated = ranking(a, live, q)
+    assert loads and all(g is not None for g in loads), "the update reloaded every chunk"
+    # Replace, then forget: tombstones drop the old chunks.
+    (folder / "ferry.txt").write_text(STORY.format(n=12), encoding="utf-8")
+    writer.ingest([str(folder)])
+    replaced = ranking(a, live, q)
+    fresh = LiveIndex(make(seeded_copy).home, lambda: a.embedder)
+    assert replaced == ranking(a, fresh, q) and replaced != updated
+    assert sorted(c.id for c in live.current().chunks) == sorted(
+        c.id for c in fresh.current().chunks
+    )
+    assert np.allclose(
+        live.current().embeddings[np.argsort([c.id for c in live.current().chunks])],
+        fresh.current().embeddings[np.argsort([c.id for c in fresh.current().chunks])],
+    )
+    writer.forget(str(folder / "ferry.txt"))
+    assert all("ferry" not in c.text for c in live.current().chunks)
+    assert "12 days" not in a.ask(q).answer
+
+
+def test_lexicon_persists_and_a_new_tokenizer_recomputes(tmp_path: Path) -> None:
+    a = make(tmp_path / "home")
+    a.ingest([str(SEEDS)])
+    a.ask("How many drones did Russia say it intercepted?")
+    path = tmp_path / "home" / "lexicon.npz"
+    saved = Lexicon.load(path)
+    assert len(saved.terms) == a.status()["chunks"] and saved.vocab
+    ids = next(iter(saved.terms))
+    assert (saved.terms[ids][0] >= 0).all()
+    path.write_bytes(b"not an npz")
+    assert Lexicon.load(path).terms == {}  # broken file: recompute, never fail
