@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from index.retrieval import Filters, Hit, HybridIndex
+
 MONTHS = {
     name.lower(): i
     for i in range(1, 13)
@@ -239,3 +241,76 @@ def strip_time(question: str, scope: TimeScope) -> str:
     text = question.replace(scope.phrase, " ") if scope.phrase else question
     text = LATEST.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_QUESTION_WORDS = {
+    "What", "Which", "Who", "Whom", "Whose", "When", "Where", "Why", "How", "Is", "Are", "Was",
+    "Were", "Did", "Do", "Does", "Has", "Have", "Can", "Could", "Will", "Would", "Should", "The",
+    "A", "An", "In", "On", "Of", "And", "Or", "Tell", "Give", "Show", "List", "Any", "News",
+}  # fmt: skip
+_CAPITALISED = re.compile(r"\b[A-Z][\w\-]*(?:[’']s)?(?:\s+[A-Z][\w\-]*(?:[’']s)?)*")
+
+
+def subject_words(query: str) -> list[str]:
+    """The words that name a query's subject: the last word of each run of capitalised words
+    ('Sam Bankman-Fried' -> Bankman, Fried; 'Elon Musk's X' -> X), split at hyphens, question
+    words and possessive endings removed."""
+    out: list[str] = []
+    for m in _CAPITALISED.finditer(query):
+        run = [re.sub(r"[’']s$", "", w) for w in m.group(0).split()]
+        run = [w for w in run if w not in _QUESTION_WORDS]
+        if run:
+            out += [p for p in run[-1].split("-") if p and p not in out]
+    return out
+
+
+def _date_of(hit: Hit) -> str:
+    return str(hit.chunk.metadata.get("date") or (hit.chunk.published_at or "")[:10])
+
+
+def search_in_time(
+    index: HybridIndex, question: str, scope: TimeScope, k: int = 10, pool: int = 30
+) -> list[Hit]:
+    """Passages for a question with a time scope: its period as a date filter, its time words
+    out of the query, and for latest/earliest/timeline questions an article order by date.
+
+    Latest (earliest): among the articles about the subject the newest (oldest) comes first,
+    its best passage first. About the subject: a title naming every subject word
+    (subject_words), even when none of its passages made the pool; when no title does, a
+    passage naming them that scores at least half the best one; else any such close passage.
+    A timeline lists those articles oldest first, one passage each.
+    """
+    start, end = scope.iso_range()
+    filters = Filters(date_from=start, date_to=end)
+    query = strip_time(question, scope) or question
+    ordered = scope.latest or scope.earliest or scope.timeline
+    hits = index.search(query, k=max(k, pool) if ordered else k, filters=filters)
+    if not ordered or not hits:
+        return hits[:k]
+    names = [re.compile(rf"\b{re.escape(w)}\b") for w in subject_words(query)]
+
+    def names_all(text: str) -> bool:
+        return bool(names) and all(n.search(text) for n in names)
+
+    best: dict[str, Hit] = {}
+    for h in hits:  # best passage per article, in score order
+        best.setdefault(h.chunk.doc_id, h)
+    top = hits[0].score
+    # About the subject: articles whose title names all of it (the pool's, then any in range
+    # that the pool missed); failing those, close passages that name it; failing those, any
+    # close passage.
+    about = {doc: h for doc, h in best.items() if names_all(h.chunk.title)}
+    for chunk in index.chunks if names else []:
+        if chunk.doc_id not in about and names_all(chunk.title) and filters.accepts(chunk):
+            about[chunk.doc_id] = Hit(chunk, 0.0)  # its first passage stands for it
+    close = {doc: h for doc, h in best.items() if h.score >= 0.5 * top}
+    if not about:
+        about = {doc: h for doc, h in close.items() if names_all(h.chunk.text)} or close
+    newest_first = not (scope.earliest or scope.timeline)
+    docs = sorted(about.values(), key=lambda h: h.score, reverse=True)
+    docs.sort(key=_date_of, reverse=newest_first)  # stable: best score first within a day
+    if scope.timeline:
+        return docs[:k]
+    lead = docs[0]
+    rest = [h for h in hits if h is not lead]
+    return [lead, *rest][:k]

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from index.timeref import resolve_time, strip_time, to_date
+from index.retrieval import HybridIndex
+from index.timeref import resolve_time, search_in_time, strip_time, subject_words, to_date
 
 AS_OF = "2023-12-06"  # a Wednesday
 
@@ -72,3 +73,46 @@ def test_reference_dates() -> None:
     assert to_date(None) == date.today()
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         to_date("next tuesday")
+
+
+# -- time-aware retrieval (search_in_time) over a small dated corpus -------------------------
+
+
+def _index() -> HybridIndex:
+    from tests.test_retrieval import FakeEmbedder, make_chunk
+
+    rows = [
+        ("a", "The Veldmark council debated a flood barrier for the port.", "2023-10-01",
+         "Veldmark debates flood barrier"),
+        ("b", "Veldmark council approved the flood barrier by 31 votes to 9.", "2023-10-20",
+         "Veldmark approves flood barrier"),
+        ("c", "Construction of the Veldmark flood barrier began with steel gates.", "2023-11-05",
+         "Veldmark barrier construction begins"),
+        ("d", "The flood barrier debate in the port council was long and the barrier vote "
+         "on the flood barrier passed.", "2023-11-10", "Port council round-up"),
+        ("e", "A bakery in Lindholm won a bread prize.", "2023-11-20", "Lindholm bakery wins"),
+    ]  # fmt: skip
+    chunks = [make_chunk(d, 0, text, "Courier", date, title) for d, text, date, title in rows]
+    emb = FakeEmbedder()
+    return HybridIndex(chunks, emb.embed([c.text for c in chunks]), emb)
+
+
+def test_latest_prefers_the_newest_article_about_the_subject() -> None:
+    idx = _index()
+    q = "What is the latest on the Veldmark flood barrier?"
+    first = search_in_time(idx, q, resolve_time(q, "2023-11-30"), k=3)
+    assert first[0].chunk.doc_id == "c"  # not d (newer, not about Veldmark), not e (off topic)
+    before = search_in_time(idx, q, resolve_time(q, "2023-10-25"), k=3)
+    assert before[0].chunk.doc_id == "b"
+    assert all(h.chunk.metadata["date"] <= "2023-10-25" for h in before)
+
+
+def test_period_filters_and_timeline_orders() -> None:
+    idx = _index()
+    q = "What happened with the Veldmark flood barrier in October?"
+    hits = search_in_time(idx, q, resolve_time(q, "2023-12-01"))
+    assert {h.chunk.doc_id for h in hits} == {"a", "b"}
+    t = "How did the Veldmark flood barrier story develop?"
+    timeline = search_in_time(idx, t, resolve_time(t, "2023-12-01"))
+    assert [h.chunk.doc_id for h in timeline] == ["a", "b", "c"]
+    assert subject_words("What is the latest on Sam Bankman-Fried's trial?") == ["Bankman", "Fried"]
