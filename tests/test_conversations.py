@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -123,6 +124,18 @@ def test_the_page_saves_each_turn_for_its_user(tmp_path: Path) -> None:
     list(h.respond("And then?", [], None, "", "", saved_session))
     assert len(store.get(cid, "ann").messages) == 4
     assert store.list("bob") == [] and reply["content"]
+
+
+def test_a_page_load_lists_only_the_signed_in_users_conversations(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path / "catalog.sqlite3")
+    ann = store.create("ann", "Ann's")
+    store.create("bob", "Bob's")
+    h = Handlers(FakeAssistant(), store)
+    session, listing = h.start_session(SimpleNamespace(username="ann"))  # type: ignore[arg-type]
+    assert session == {"user": "ann", "conversation": None}
+    assert [value for _label, value in listing.choices] == [ann]
+    session, listing = h.start_session(SimpleNamespace(username=None))  # type: ignore[arg-type]
+    assert session["user"] == "" and listing.choices == []
 
 
 def test_suggestion_questions_come_from_article_sentences() -> None:

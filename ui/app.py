@@ -135,6 +135,12 @@ class Handlers:
                 log.exception("answering %r failed", message)
             yield render_error(error_message(err)), PANEL_EMPTY, *keep
 
+    def start_session(self, request: gr.Request) -> tuple[dict[str, Any], Any]:
+        """A page load: the session of the signed-in user (--auth; '' without it) and the
+        list of that user's saved conversations only."""
+        session = saved.new_session(getattr(request, "username", None) or "")
+        return session, saved.list_update(self.store, session)
+
     def _suggestions(self, answer: Answer, history: list[dict[str, str]]) -> list[str]:
         if getattr(self.assistant, "settings", None) is None:
             return list(answer.suggestions)
@@ -273,12 +279,8 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
 
         saved_widgets.wire(h.store, session, chatbot, chat.chatbot_state, sources_panel)
 
-        def start_session(request: gr.Request) -> tuple[Any, Any]:
-            sess = saved.new_session(getattr(request, "username", None) or "")
-            return sess, saved.list_update(h.store, sess)
-
         demo.load(
-            start_session, None, [session, saved_widgets.conversations], api_visibility="private"
+            h.start_session, None, [session, saved_widgets.conversations], api_visibility="private"
         )
         refresh_targets = [status, *widgets.refresh_targets, source_box]
         demo.load(h.refresh, None, refresh_targets, api_visibility="private")
