@@ -1,0 +1,126 @@
+"""Questions about several sources or claims: the evidence of each source side by side, and a
+yes/no verdict only where that evidence decides it.
+
+Decided from evidence:
+- order ("Did TechCrunch report X after The Verge discussed Y?"): the articles' own
+  `published_at`, never a guess;
+- "did A and B both report ...": yes when each named source has a sentence holding its claim
+  (most of the claim's words, one sentence), no when one source's retrieved articles hold
+  almost none of them.
+Everything else (consistency, change of tone) gets the evidence without a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.extractive import Candidate, cite
+from index.query_analysis import SourceMatcher, find_dates
+from index.retrieval import Hit
+from index.text import content_words
+
+# Share of a claim's content words one sentence must hold to count as that source saying it;
+# and the share below which the source's articles are taken not to say it.
+CLAIM_HELD = 0.6
+CLAIM_ABSENT = 0.2
+_ORDER = re.compile(
+    r"\b(?P<w>before|after|prior to|earlier than|later than|preceding|following)\b", re.I
+)
+_LATER = ("after", "later than", "following")
+# Questions whose yes/no turns on a judgement of tone or consistency, which evidence
+# sentences side by side cannot settle mechanically.
+_JUDGEMENT = re.compile(
+    r"\b(consisten\w*|inconsisten\w*|change[ds]?|same|similar\w*|differ\w*|align\w*|agree\w*|"
+    r"disagree\w*|contradict\w*|portray\w*|tone|narrative|shift\w*|unlike|"
+    r"not|no|neither|nor|without|fail\w*)\b",
+    re.I,
+)
+
+
+@dataclass
+class Evidence:
+    """The best sentence of one named source for its part of the question."""
+
+    source: str
+    start: int  # where the question names the source
+    claim: str  # the question's words about that source
+    candidate: Candidate | None
+    held: float  # share of the claim's words that the sentence holds
+    published_at: str
+
+
+def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) -> list[Evidence]:
+    """One entry per source the question names (in question order), two or more, else []."""
+    matcher = SourceMatcher(h.chunk.source for h in passages)
+    mentions = matcher.find(question)
+    dated = find_dates(question)
+    out: list[Evidence] = []
+    used: set[int] = set()
+    for i, mention in enumerate(mentions):
+        # A source's claim follows its name ("does the Fortune article suggest X, while ..."),
+        # or, when nothing does, precedes it ("... as reported by TechCrunch").
+        lo, hi = mention.end, mentions[i + 1].start if i + 1 < len(mentions) else len(question)
+        if len(content_words(question[lo:hi])) < 3:
+            lo, hi = (mentions[i - 1].end if i else 0), mention.start
+        claim = question[lo:hi]
+        dates = tuple(d.iso for d in dated if lo <= d.start < hi and not d.bound)
+        words = content_words(claim)
+        best: tuple[float, Candidate | None] = (-1.0, None)
+        for cand in candidates:
+            hit = passages[cand.passage - 1]
+            if hit.chunk.source not in mention.sources or id(cand) in used:
+                continue
+            if dates and (hit.chunk.published_at or "")[:10] not in dates:
+                continue
+            held = len(words & content_words(cand.text)) / max(1, len(words))
+            if held + 0.1 * cand.score > best[0] + 0.1 * (best[1].score if best[1] else 0):
+                best = (held, cand)
+        chosen = best[1]
+        if chosen is not None:
+            used.add(id(chosen))
+        published = passages[chosen.passage - 1].chunk.published_at if chosen else ""
+        out.append(
+            Evidence(
+                mention.sources[0], mention.start, claim, chosen, max(0.0, best[0]), published or ""
+            )
+        )
+    found = [e for e in out if e.candidate is not None]
+    return out if len(found) >= 2 else []
+
+
+def verdict(question: str, found: list[Evidence]) -> str | None:
+    """ "Yes", "No", or None where the evidence does not decide."""
+    if len(found) < 2:
+        return None
+    order = _ORDER.search(question)
+    if order:
+        before = [e for e in found if e.start < order.start()]
+        after = [e for e in found if e.start > order.end()]
+        if before and after and before[0].candidate and after[0].candidate:
+            a, b = before[0].published_at, after[0].published_at
+            if not a or not b or a[:10] == b[:10]:
+                return None
+            later = order.group("w").lower() in _LATER
+            return "Yes" if (a > b) == later else "No"
+        return None
+    if _JUDGEMENT.search(question):
+        return None
+    if all(e.candidate is not None and e.held >= CLAIM_HELD for e in found):
+        return "Yes"
+    if any(e.held < CLAIM_ABSENT for e in found):
+        return "No"
+    return None
+
+
+def side_by_side(
+    question: str, passages: list[Hit], candidates: list[Candidate], decide: bool = True
+) -> str | None:
+    """The verdict (when asked for and decided) and one cited sentence per named source, or
+    None when the question does not name two sources the passages come from."""
+    found = evidence(question, passages, candidates)
+    if not found:
+        return None
+    said = verdict(question, found) if decide else None
+    sentences = [cite(e.candidate) for e in found if e.candidate is not None]
+    return " ".join(([f"{said}."] if said else []) + list(dict.fromkeys(sentences)))

@@ -1,0 +1,120 @@
+"""Answer accuracy on MultiHop-RAG dev without building a data home: the real `Assistant.stream`
+(refusal gate, backend, citation check, type check) and the real eval scoring, over the
+retrieval benchmark's cached chunks and vectors (benchmarks/multihop_retrieval.py builds them
+once, ~10 min on 2 cores). Prints `assistant eval`'s summary by question type, plus the
+verdict figures of comparison and temporal questions.
+
+    .venv/bin/python benchmarks/multihop_answers.py --sample 300 --seed 1
+    ASSISTANT_LLM=local .venv/bin/python benchmarks/multihop_answers.py --sample 300 --seed 1
+
+The same figures with a data home: `assistant eval ../shared/data/multihop-rag/queries-dev.json
+--sample 300 --seed 1` (it draws the same sample: `select` in assistant/evaluation.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from multihop_retrieval import DATA_DIR, load_corpus_index
+
+from assistant import metrics
+from assistant.core import Assistant
+from assistant.evaluation import evaluate
+from assistant.settings import Settings
+from index.embeddings import bundled_embedder
+from index.retrieval import Filters, Hit, HybridIndex
+
+
+class CachedAssistant(Assistant):
+    """The Assistant over an in-memory HybridIndex (no Chroma, no catalog)."""
+
+    def __init__(self, index: HybridIndex, settings: Settings) -> None:
+        super().__init__(settings)
+        self._cached = index
+        self._embedder = index.embedder
+
+    @property
+    def home(self) -> Any:  # type: ignore[override]
+        n = len({c.doc_id for c in self._cached.chunks})
+        return SimpleNamespace(catalog=SimpleNamespace(count_articles=lambda: n))
+
+    def _ensure_corpus(self) -> None:
+        return None
+
+    def _current_index(self) -> HybridIndex:
+        return self._cached
+
+    def retrieve(
+        self, question: str, k: int | None = None, filters: Filters | None = None
+    ) -> list[Hit]:
+        return self._cached.search(question, k=k or self.settings.retrieve_k, filters=filters)
+
+
+def verdict_figures(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """For yes/no questions: how many got a verdict, their accuracy, the majority share."""
+    out: dict[str, Any] = {}
+    for qtype in ("comparison_query", "temporal_query"):
+        rows = [
+            r
+            for r in records
+            if r.get("type") == qtype and metrics.is_yes_no_question(r["expected"])
+        ]
+        given = [r for r in rows if metrics.yes_no(_lead(r.get("answer") or ""))]
+        right = [r for r in given if r["verdicts"].get("correct")]
+        gold = Counter(metrics.yes_no(r["expected"][0]) for r in given)
+        out[qtype] = {
+            "yes_no_questions": len(rows),
+            "verdicts": len(given),
+            "verdict_share": round(len(given) / len(rows), 3) if rows else None,
+            "verdict_accuracy": round(len(right) / len(given), 3) if given else None,
+            "majority_share_among_them": (
+                round(gold.most_common(1)[0][1] / len(given), 3) if given else None
+            ),
+        }
+    return out
+
+
+def _lead(answer: str) -> str:
+    first = answer.split(".")[0] if answer else ""
+    return first.split("[")[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sample", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--types", help="comma list of question types (default: all)")
+    ap.add_argument("--records", type=Path, help="write the per-question records here (JSONL)")
+    args = ap.parse_args()
+    chunks, emb = load_corpus_index()
+    index = HybridIndex(chunks, emb, bundled_embedder())
+    settings = Settings(home=Path("/tmp/multihop-answers-home"), progress=True)
+    target = CachedAssistant(index, settings)
+    types = args.types.split(",") if args.types else None
+    result = evaluate(
+        target, DATA_DIR / "queries-dev.json", sample=args.sample, seed=args.seed, types=types
+    )
+    s = result.summary
+    keys = ("n", "answer_accuracy", "refusal_accuracy", "false_refusal_rate", "citation_precision")
+    print(json.dumps({k: s.get(k) for k in keys}))
+    for t, sub in s.get("by_type", {}).items():
+        print(t, json.dumps({k: sub.get(k) for k in keys}))
+    print(json.dumps(verdict_figures(result.records), indent=1))
+    print("refused by type:", dict(Counter(r.get("type") for r in result.records if r["refused"])))
+    if args.records:
+        with args.records.open("w") as fh:
+            for r in result.records:
+                fh.write(json.dumps(r) + "\n")
+
+
+if __name__ == "__main__":
+    main()
