@@ -166,6 +166,9 @@ def test_bad_json_and_unknown_routes_are_openai_errors() -> None:
     client = TestClient(build_api(FakeAssistant(), answer_fn=canned))
     r = client.post("/chat/completions", content=b"{not json")
     assert r.status_code == 400 and "not JSON" in r.json()["error"]["message"]
+    huge = {"model": MODEL_ID, "messages": [{"role": "user", "content": "x" * 1_000_001}]}
+    r = client.post("/chat/completions", json=huge)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "request_too_large"
     r = client.get("/embeddings")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
 

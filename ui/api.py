@@ -40,6 +40,8 @@ from index.errors import AssistantError
 log = logging.getLogger("assistant.api")
 
 MODEL_ID = "news-assistant"
+# A conversation long enough to need more is cut to history_tokens anyway (assistant/chat.py).
+MAX_BODY_BYTES = 1_000_000
 ROLES = {"system", "developer", "user", "assistant", "tool"}
 # Where our own Sources list starts in an assistant message sent back as history.
 _SOURCES_RE = re.compile(r"\n\n\*\*Sources\*\*\n.*\Z", re.S)
@@ -243,8 +245,16 @@ def build_api(
     @api.post("/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> JSONResponse | StreamingResponse:
         authorise(request)
+        raw = await request.body()
+        if len(raw) > MAX_BODY_BYTES:
+            raise APIError(
+                413,
+                f"The request body has {len(raw):,} bytes; the limit is {MAX_BODY_BYTES:,}. "
+                "Send fewer or shorter messages.",
+                code="request_too_large",
+            )
         try:
-            body = json.loads(await request.body() or b"null")
+            body = json.loads(raw or b"null")
         except (ValueError, UnicodeDecodeError):
             raise APIError(400, "The request body is not JSON; send a JSON object.") from None
         if not isinstance(body, dict):
