@@ -22,6 +22,7 @@ from tests.test_ui import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DRONES_Q,
+    SCREENSHOTS,
     FakeAssistant,
     ask,
     citation,
@@ -366,6 +367,9 @@ def test_openai_gradio_client_and_browser_get_the_same_cited_answer(
             ]  # fmt: skip
             assert page_cited == api_cited
             shot(page, "10-api-same-answer.png")
+            ttft = {"streaming_ttft_ms": round(record["ttft_ms"], 1), "updates": len(partial)}
+            (SCREENSHOTS / "timings-streaming.json").write_text(json.dumps(ttft), encoding="utf-8")
+            print(f"\npage, scripted streaming model: {ttft}")
 
             # Suggestions show as chips under the answer; one, clicked, is answered.
             suggestions = api.model_extra["suggestions"]
@@ -397,7 +401,27 @@ def test_openai_gradio_client_and_browser_get_the_same_cited_answer(
             page.click("#export-markdown")
             link = page.locator('#export-file a[download], #export-file [data-testid="file"] a')
             expect(link.first).to_be_visible()
+            with page.expect_download() as download:
+                link.first.click()
+            exported = Path(download.value.path()).read_text(encoding="utf-8")
+            assert f"**You:** {DRONES_Q}" in exported and "**Sources**" in exported
+            assert api.model_extra["citations"][0]["text"][:40] in exported
             shot(page, "12-conversation-reopened.png")
+
+            # Rename, then delete: the list follows and the chat is cleared.
+            page.locator("#conversation-title textarea, #conversation-title input").first.fill(
+                "Drone counts"
+            )
+            page.click("#rename-conversation")
+            expect(page.locator("#conversation-message")).to_contain_text("Renamed")
+            page.locator("#conversation-list input").click()
+            expect(page.get_by_role("option", name=re.compile("^Drone counts"))).to_be_visible()
+            page.keyboard.press("Escape")
+            page.click("#delete-conversation")
+            expect(page.locator("#conversation-message")).to_contain_text("Deleted")
+            expect(page.locator('#chatbot [data-testid="bot"]')).to_have_count(0)
+            page.locator("#conversation-list input").click()
+            expect(page.get_by_role("option")).to_have_count(0)
         finally:
             browser.close()
 
