@@ -6,6 +6,13 @@ Calendar conventions: weeks run Monday to Sunday ("last week" is the previous ca
 "past week" the seven days up to the reference date); a month or day named without a year is
 the most recent one not after the reference date. Events ("before the election") are not
 resolved: they need the event's date, which no rule here knows.
+
+Where to apply it: to questions whose time words scope the whole question ("the latest on X",
+"what happened last week"), or when the user gives a reference date. Not blindly to every
+question: in MultiHop-RAG's multi-hop questions the dates describe the reports being compared
+("the TechCrunch report on October 7 ... and the article on October 30"), and "Latest" is part
+of a source's name; applied to all 150 sampled dev queries with time words, search_in_time
+lowered fact recall@10 from 0.61 to 0.38.
 """
 
 from __future__ import annotations

@@ -215,6 +215,22 @@ def test_links_inside_feeds_are_checked(
     assert "refused" in res.problems[0]
 
 
+def test_entry_with_full_text_survives_a_broken_link(site: Server, tmp_path: Path) -> None:
+    body = " ".join(["The night ferry to Lindholm was cancelled after a gale warning."] * 8)
+    site.routes["/full"] = Reply(
+        200,
+        '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/'
+        'modules/content/"><channel><title>Isle Post</title><item><title>Ferry cancelled'
+        f"</title><link>{site.base}/a/gone</link><content:encoded><![CDATA[<p>{body}</p>]]>"
+        "</content:encoded></item></channel></rss>".encode(),
+        {"Content-Type": "application/rss+xml"},
+    )
+    (res,) = watcher(tmp_path).refresh([site.url("/full")])
+    (art,) = res.articles
+    assert (res.new, res.failed) == (1, 0) and "gale warning" in art.text
+    assert (art.title, art.source, art.url) == ("Ferry cancelled", "Isle Post", site.url("/a/gone"))
+
+
 def test_ingest_feed_url_without_state(site: Server) -> None:
     (lib,) = load_url(site.url("/rdf"), LOCAL)
     assert lib.title == "Floating library opens" and lib.url == site.url("/a/library")
