@@ -190,7 +190,11 @@ def entry_article(entry: Entry, feed: Feed, polite: Polite) -> Article:
             page = got[0]
             text, page_title, page_date = page.text, page.title, page.published_at
             parts = urlsplit(entry.link)
-            hosts = {parts.netloc, parts.hostname or "", (parts.hostname or "").removeprefix("www.")}
+            hosts = {
+                parts.netloc,
+                parts.hostname or "",
+                (parts.hostname or "").removeprefix("www."),
+            }
             page_site = page.source if page.source not in hosts else ""  # a declared name
             author = author or page.extra.get("author")
     except AssistantError as err:
