@@ -206,6 +206,21 @@ class ConversationStore:
                 (title, now, cid),
             )
 
+    def drop_last_turn(self, cid: str, user: str | None = "") -> None:
+        """Remove the newest question and its answer (the page's undo and retry)."""
+        with self._db() as db:
+            self._owned(db, cid, user)
+            row = db.execute(
+                "SELECT MAX(seq) FROM conversation_messages WHERE conversation_id = ? "
+                "AND role = 'user'",
+                (cid,),
+            ).fetchone()
+            if row[0] is not None:
+                db.execute(
+                    "DELETE FROM conversation_messages WHERE conversation_id = ? AND seq >= ?",
+                    (cid, row[0]),
+                )
+
     def rename(self, cid: str, title: str, user: str | None = "") -> None:
         title = " ".join(title.split())
         if not title:

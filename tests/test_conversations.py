@@ -47,6 +47,12 @@ def test_conversations_are_saved_listed_renamed_and_deleted(tmp_path: Path) -> N
     back = answer_from_dict(full.messages[1].answer or {})
     assert back.citations == ANSWER.citations and back.timings_ms == {"total_ms": 12.5}
     assert answer_from_dict(full.messages[3].answer or {}).refusal_reason == refused.refusal_reason
+    store.drop_last_turn(cid, "ann")  # the page's undo
+    assert [m.content for m in store.get(cid, "ann").messages] == [
+        "How many drones?",
+        ANSWER.answer,
+    ]
+    store.add_turn(cid, "What did Reuters say?", refused, "ann")
     store.rename(cid, "  Drone   counts ", "ann")
     assert store.list("ann")[0].title == "Drone counts"
     with pytest.raises(AssistantError, match="title is empty"):

@@ -164,6 +164,18 @@ class SavedWidgets:
             rename, [self.title, session], [self.conversations, self.message], **private
         )
         self.delete_button.click(delete, [session], [*cleared, self.message], **private)
+
+        def drop_last(sess: dict[str, Any]) -> None:
+            cid = sess.get("conversation")
+            if store is not None and cid:
+                try:
+                    store.drop_last_turn(cid, sess.get("user", ""))
+                except AssistantError as err:
+                    log.warning("undo in the saved conversation failed: %s", err)
+
+        # The chat's undo and retry take the last turn back; retry then saves its new answer.
+        chatbot.undo(drop_last, [session], None, queue=False, **private)
+        chatbot.retry(drop_last, [session], None, queue=False, **private)
         # Gradio's own "clear" (the chat's bin icon) starts a new conversation as well.
         chatbot.clear(lambda s: {**s, "conversation": None}, [session], [session], **private)
         self.export_md.click(
