@@ -64,8 +64,8 @@ class FeedResult:
 
     def line(self) -> str:
         name = self.title or self.url
-        if self.error:
-            return f"{name}: failed: {self.error}"
+        if self.error:  # the error names the URL already
+            return f"{self.title}: failed: {self.error}" if self.title else f"failed: {self.error}"
         if self.not_modified:
             return f"{name}: not modified (304), nothing fetched"
         return (

@@ -284,3 +284,29 @@ def test_watch_indexes_feeds_and_a_refresh_embeds_nothing(
     (cite,) = [c for c in ans.citations if "38 percent" in c.text]
     assert (cite.url, cite.source) == (site.url("/a/ferry"), "Harbour Times")
     assert cite.published_at and cite.published_at.startswith("2023-11-06")
+
+
+def test_watch_command_refreshes_on_schedule_and_stops_on_ctrl_c(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import assistant.cli as cli
+    from index.ingest import IngestReport
+    from index.watch import FeedResult
+
+    calls: list[list[str]] = []
+
+    class Fake:
+        def watch(self, feeds: list[str]) -> tuple[list[FeedResult], IngestReport]:
+            calls.append(feeds)
+            if len(calls) == 3:
+                raise KeyboardInterrupt  # Ctrl-C in the middle of the third refresh
+            return [FeedResult("http://f.test/rss", "F", new=2 - len(calls))], IngestReport()
+
+    sleeps: list[float] = []
+    monkeypatch.setattr(cli, "_assistant", lambda: Fake())
+    monkeypatch.setattr("time.sleep", sleeps.append)
+    assert cli.main(["watch", "http://f.test/rss", "--every", "0.5"]) == 0
+    out, err = capsys.readouterr()
+    assert "F: 1 new, 0 changed" in out and "F: 0 new, 0 changed" in out
+    assert sleeps == [30.0, 30.0] and len(calls) == 3
+    assert "stopped" in err and "Traceback" not in err
