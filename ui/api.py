@@ -80,8 +80,8 @@ class APIError(Exception):
 
 
 def count_tokens(text: str) -> int:
-    """Usage counts: words and punctuation marks (no tokenizer download; close to BPE counts
-    for English news text, which splits a little finer)."""
+    """Usage counts: words and punctuation marks. An approximation of tokens: no tokenizer
+    is downloaded at run time, and the answer's backend may not have one."""
     return len(_TOKEN_RE.findall(text))
 
 
