@@ -22,6 +22,7 @@ import httpx
 from index.errors import AssistantError
 
 USER_AGENT = "news-assistant/0.1 (news question answering; fetches pages it is given or watches)"
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 ALLOW_HINT = "set ASSISTANT_ALLOW_PRIVATE_URLS=true if you mean to fetch internal addresses"
 
 
@@ -71,8 +72,13 @@ class Response:
 
 def _reason(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why an address is off limits, or None for an ordinary public address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address reach that address: judge it instead.
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
     if ip.is_loopback:
         return "a loopback address"
     if ip.is_link_local:

@@ -168,6 +168,14 @@ def test_rebinding_name_connects_to_the_checked_address(
     assert server.requests[-1][1]["host"] == f"news.test:{port}"
 
 
+@pytest.mark.parametrize(
+    "address", ["::ffff:127.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1", "100.64.0.1", "fc00::1"]
+)
+def test_disguised_internal_addresses_refused(address: str) -> None:
+    assert fetch_mod._reason(ipaddress.ip_address(address)) is not None
+    assert fetch_mod._reason(ipaddress.ip_address("93.184.216.34")) is None
+
+
 def test_non_http_schemes_refused() -> None:
     for url in ("file:///etc/passwd", "ftp://x.test/a", "http:///nohost"):
         with pytest.raises(FetchError, match="only http"):
