@@ -82,7 +82,7 @@ def extract_page(html: str, url: str | None = None) -> Extracted:
             # menus that precision mode drops (tests/test_loaders.py).
             favor_precision=True,
         )
-    except (ValueError, TypeError, AttributeError):
+    except Exception:  # lxml and htmldate raise many kinds of error on broken pages
         doc = None  # a page lxml cannot repair; the heuristic still reads it
     text = _tidy(str(getattr(doc, "text", "") or "")) if doc is not None else ""
     if len(text) < MIN_TEXT_CHARS:

@@ -36,7 +36,6 @@ def pdf_pages(data: bytes, name: str) -> PdfPages:
     """Text and metadata of a PDF; a one-line AssistantError naming `name` when it is not a
     readable PDF, is encrypted, or has no text layer (a scan)."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     # pypdf logs every recoverable syntax slip; the user gets our one line or nothing.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -50,7 +49,7 @@ def pdf_pages(data: bytes, name: str) -> PdfPages:
         meta = reader.metadata
     except AssistantError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as err:
+    except Exception as err:  # malformed PDFs make pypdf raise any kind of error
         raise AssistantError(
             f"{name}: not a readable PDF ({type(err).__name__}); check the file or export it again."
         ) from None

@@ -243,3 +243,13 @@ def test_scanned_pdf_has_no_text_layer(tmp_path: Path) -> None:
     assert "no text layer" in _one_line(result.problems, "scan.pdf")
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     assert load_file(tmp_path / "a.txt")[0].page_at(0) is None
+
+
+def test_truncated_or_garbled_pdf_gives_one_line(tmp_path: Path) -> None:
+    whole = make_pdf([["Budget vote", "The budget passed 51 to 49."]])
+    for name, data in [("cut.pdf", whole[:150]), ("noise.pdf", b"%PDF-1.4\n" + bytes(range(256)))]:
+        p = tmp_path / name
+        p.write_bytes(data)
+        result = read_file(p)
+        assert not result.articles and not result.complete
+        assert _one_line(result.problems, name)
