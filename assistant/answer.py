@@ -76,6 +76,9 @@ class Answer:
     dropped_sentences: list[str] = field(default_factory=list)
     repaired_citations: list[dict[str, Any]] = field(default_factory=list)
     fallback: str | None = None
+    # The LLM verification pass (assistant/judge.py): {"status", "verdicts": [{"sentence",
+    # "verdict"}]}; None when it did not run.
+    judge: dict[str, Any] | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     # Follow-up questions the cited articles can answer (assistant/suggestions.py); filled by
     # the page and the /v1 API, empty from plain ask().
@@ -99,5 +102,6 @@ class Answer:
             "dropped_sentences": self.dropped_sentences,
             "repaired_citations": self.repaired_citations,
             "fallback": self.fallback,
+            "judge": self.judge,
             "suggestions": self.suggestions,
         }

@@ -18,7 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from assistant.entailment import Context, contradictions, number_values
+from assistant.entailment import (
+    Context,
+    align,
+    contradictions,
+    number_values,
+    verdict_consistent,
+)
 from assistant.text import (
     MARKER_RE,
     content_words,
@@ -27,7 +33,9 @@ from assistant.text import (
     numbers,
     sentences,
     split_sentences,
+    stem,
     strip_markers,
+    words,
 )
 from index.embeddings import Embedder
 from index.retrieval import Hit
@@ -85,7 +93,9 @@ class CitationChecker:
         c_words = content_words(claim)
         p_words = content_words(passage_text) | ctx.metadata_terms()
         missing = sorted(number_values(claim) - number_values(passage_text) - p_words)
-        missing += sorted(n for n in names(claim) if n not in p_words)
+        # Names against every passage word: "WHO" is a stopword to content_words.
+        p_all = p_words | {stem(w) for w in words(passage_text)}
+        missing += sorted(n for n in names(claim) if n not in p_all)
         if not c_words:
             return Support(ok=False, lexical=0.0, dense=0.0, missing=missing)
         # Words the citation's own metadata supplies (outlet, date) need no passage support.
@@ -167,6 +177,13 @@ class CitationChecker:
             else:
                 dropped.append(claim)
                 reasons[claim] = [r for sup in checks.values() for r in sup.missing][:3]
+        if (
+            kept
+            and pending_bare
+            and not verdict_consistent(pending_bare[0], question or "", kept[0][0])
+        ):
+            dropped.append(pending_bare.pop(0))  # "Yes." beside a claim that says no
+            reasons[dropped[-1]] = ["the verdict disagrees with the claim it stands beside"]
         if kept and pending_bare:
             kept.insert(0, (pending_bare[0], list(kept[0][1])))
         elif pending_bare:
@@ -231,6 +248,8 @@ def _answer_sentences(answer: str) -> list[str]:
 def _with_markers(claim: str, ns: list[int]) -> str:
     marks = "".join(f"[{n}]" for n in ns)
     body = claim.rstrip()
+    if body.endswith("”") and body.startswith("“"):
+        return f"{body} {marks}"  # a quoted source sentence keeps its own full stop
     end = ""
     if body and body[-1] in ".!?":
         body, end = body[:-1], body[-1]
@@ -244,3 +263,32 @@ def is_refusal(answer: str) -> bool:
     if not stripped or stripped.startswith(REFUSAL.rstrip(".")):
         return True
     return bool(_REFUSAL_HINTS.search(stripped)) and len(stripped) < 160
+
+
+def repair_from_source(
+    dropped: list[str], passages: list[Hit], question: str | None = None
+) -> list[tuple[str, list[int]]]:
+    """For each dropped sentence, the passage sentence it was aligned to, quoted and cited: the
+    user still gets the answer, in the article's own words. A sentence that shares less than
+    REPAIR_MIN of the dropped one's words, or is not about the question, repairs nothing."""
+    out: list[tuple[str, list[int]]] = []
+    seen: set[str] = set()
+    for claim in dropped:
+        best: tuple[float, int, str] | None = None
+        for n, hit in enumerate(passages, 1):
+            ctx = _context(hit.chunk.text, hit)
+            i, share = align(claim, ctx)
+            if i >= 0 and (best is None or share > best[0]):
+                best = (share, n, ctx.sents[i].strip())
+        if best is None or best[0] < REPAIR_MIN or best[2] in seen:
+            continue
+        share, n, sent = best
+        if question and not on_question(sent, question, passages):
+            continue
+        seen.add(sent)
+        body = sent.strip('“”"')
+        out.append((f"“{body}”", [n]))
+    return out
+
+
+REPAIR_MIN = 0.5

@@ -26,6 +26,7 @@ WORDNET_DIR = Path(os.environ.get("ASSISTANT_WORDNET_DIR", "/usr/share/wordnet")
 DENY = frozenset(
     [
         "deny",
+        "deni",
         "refute",
         "reject",
         "dismiss",
@@ -134,6 +135,13 @@ def opposite(a: str, b: str) -> bool:
     table = _wordnet()[0]
     bs = base_forms(b)
     return any(table.get(x, set()) & bs for x in base_forms(a))
+
+
+def is_word(word: str) -> bool:
+    """Whether WordNet knows the word as a verb, adjective or adverb (so a capitalised first
+    word like "Former" is not taken for a name)."""
+    lemmas = _wordnet()[2]
+    return any(b in lemmas.get(pos, set()) for b in base_forms(word) for pos in lemmas)
 
 
 def stem_in(word: str, stems: frozenset[str]) -> bool:

@@ -16,6 +16,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "answer_system": frozenset({"refusal"}),
     "condense": frozenset({"history", "question"}),
     "judge": frozenset({"question", "expected", "answer"}),
+    "verify": frozenset({"claims"}),
 }
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,3 +124,115 @@ def test_scripted_server_streams_and_records(scripted_openai: ScriptedOpenAI) ->
     assert "".join(c.choices[0].delta.content or "" for c in stream) == "echo third"
     assert [r.user_text for r in scripted_openai.requests] == ["first", "second", "third"]
     assert scripted_openai.requests[-1].stream
+
+
+# -- the LLM verification pass and the repair from source, through Assistant.ask -----------
+
+
+def scripted_settings(home: Path, server: ScriptedOpenAI, judge: bool | None = None) -> Any:
+    from assistant import Settings
+    from assistant.settings import CheckSettings
+
+    return Settings(home=home, llm="openai", openai_base_url=server.base_url,
+                    openai_api_key="k", openai_model="scripted", progress=False,
+                    check=CheckSettings(judge=judge))  # fmt: skip
+
+
+def answer_then_verdict(answer: str, verdict: str) -> Any:
+    def script(req: Any) -> str:
+        if "You check a news assistant's answer" in req.user_text:
+            return verdict
+        n = next(
+            (m.group(1) for m in re.finditer(r"(?m)^\[(\d+)\] \(", req.user_text)
+             if "Steven Cheung" in req.user_text[m.end():].split("\n[")[0]),
+            "1",
+        )  # fmt: skip
+        return answer.replace("[n]", f"[{n}]")
+
+    return script
+
+
+QUESTION = "Who is Trump's communications director?"
+GOOD = "Steven Cheung is Trump's communications director [n]."
+
+
+@pytest.mark.slow
+def test_judge_drops_what_it_finds_not_supported(
+    seeded_copy: Path,
+    scripted_openai: ScriptedOpenAI,  # noqa: F811
+) -> None:
+    from assistant import Assistant
+
+    no = '```json\n{"verdicts": [{"claim": 1, "verdict": "not supported"}]}\n```'
+    scripted_openai.script = answer_then_verdict(GOOD, no)
+    ans = Assistant(scripted_settings(seeded_copy, scripted_openai)).ask(QUESTION)
+    assert ans.judge == {"status": "ok", "verdicts": [
+        {"sentence": "Steven Cheung is Trump's communications director.",
+         "verdict": "not supported"}]}  # fmt: skip
+    assert "Steven Cheung is Trump's communications director" not in ans.answer
+    # Dropped by the judge, the answer is repaired from the aligned source sentence.
+    assert ans.fallback == "source" and ans.answer.startswith("“") and ans.citations
+    assert len(scripted_openai.requests) == 2
+
+
+@pytest.mark.slow
+def test_invalid_judge_reply_leaves_the_offline_verdict(
+    seeded_copy: Path,
+    scripted_openai: ScriptedOpenAI,  # noqa: F811
+) -> None:
+    from assistant import Assistant
+
+    scripted_openai.script = answer_then_verdict(GOOD, "I think it is fine.")
+    ans = Assistant(scripted_settings(seeded_copy, scripted_openai)).ask(QUESTION)
+    assert ans.judge == {"status": "invalid", "verdicts": []}
+    assert "Steven Cheung is Trump's communications director" in ans.answer
+    # Switched off: no extra call, nothing recorded.
+    scripted_openai.requests.clear()
+    off = Assistant(scripted_settings(seeded_copy, scripted_openai, judge=False)).ask(QUESTION)
+    assert off.judge is None and len(scripted_openai.requests) == 1
+
+
+@pytest.mark.slow
+def test_contradiction_is_repaired_from_its_source(
+    seeded_copy: Path,
+    scripted_openai: ScriptedOpenAI,  # noqa: F811
+) -> None:
+    from assistant import Assistant
+
+    bad = "Steven Cheung, Trump's communications director, confirmed the call [n]."
+    scripted_openai.script = answer_then_verdict(bad, "")
+    ans = Assistant(scripted_settings(seeded_copy, scripted_openai, judge=False)).ask(QUESTION)
+    assert "confirmed the call" not in ans.answer
+    assert ans.dropped_sentences and ans.fallback == "source"
+    assert "declined to comment" in ans.answer and ans.citations
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_judge_plumbing_against_llama_server(llama_server: str, seeded_home: Path) -> None:
+    from assistant import Assistant, Settings
+
+    a = Assistant(Settings(home=seeded_home, llm="openai", openai_base_url=llama_server,
+                           openai_api_key="test-key", openai_model="smollm2", progress=False,
+                           max_tokens=80))  # fmt: skip
+    ans = a.ask("How many people were killed by the airstrikes on Monday?")
+    # A 135M judge is near random: only the plumbing is tested, not its verdicts.
+    if ans.judge is not None:
+        assert ans.judge["status"] in {"ok", "invalid", "skipped"}
+        if ans.judge["status"] == "ok":
+            assert all(v["verdict"] in {"supported", "partly", "not supported"}
+                       for v in ans.judge["verdicts"])  # fmt: skip
+    else:  # the offline check kept nothing of the model's text: nothing to judge
+        assert ans.fallback in {"source", "extractive"} or ans.refused
+
+
+def test_yes_no_verdict_is_checked_against_its_claim() -> None:
+    chunk = Chunk(id="d:0", doc_id="d", text=SEED, start=0, end=len(SEED))
+    q = "Did the Kremlin confirm that Trump called Putin?"
+    claim = "The Kremlin refuted claims that Trump called Putin [1]."
+    checker = CitationChecker(None)
+    wrong = checker.check(f"Yes. {claim}", [Hit(chunk, score=1.0)], question=q)
+    assert [c for c, _ in wrong.kept] == ["The Kremlin refuted claims that Trump called Putin."]
+    assert wrong.dropped == ["Yes."]
+    right = checker.check(f"No. {claim}", [Hit(chunk, score=1.0)], question=q)
+    assert right.kept[0][0].startswith("No. The Kremlin refuted") and not right.dropped

@@ -1,0 +1,341 @@
+"""The relation rules of the entailment check (assistant/entailment.py): what a claim may not
+change about the passage sentence it is aligned to.
+
+- polarity: negation cues, deny/confirm verbs and WordNet antonyms (assistant/lexicon.py);
+- attachment: a number keeps the word it hangs on ("killed at least 21" where the passage has
+  "killed at least six ... injured 21");
+- roles: two names around a shared verb keep their order, a name keeps the noun it modifies
+  ("Ukrainian forces" where the passage has "Russian forces");
+- attribution: the same speaker ("Russia said" where "officials reported that Russia ...");
+- hedges: no certainty the passage hedges ("could flood" is not "flooded").
+Each rule returns one-line reasons; an empty list means the rule holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import lexicon
+from assistant.text import STOPWORDS, content_words, numbers, stem, words
+
+NEG_CUES = frozenset(["not", "no", "never", "without", "none", "nobody", "nothing", "neither", "nor", "cannot", "unable", "fail", "failed", "fails"])  # fmt: skip
+# Words by which a claim calls something untrue: a denial in other words.
+FALSITY = frozenset(["false", "untrue", "fiction", "fake", "baseless", "unfounded"])
+HEDGES = frozenset(
+    ["could", "may", "might", "would", "potential", "potentially", "possible", "possibly"]
+)
+REPORTING = frozenset(["say", "said", "says", "told", "tell", "report", "reported", "reports", "reporting", "claim", "claimed", "claims", "claiming", "state", "stated", "states", "announce", "announced", "announces", "wrote", "write", "writes", "note", "noted", "notes", "noting", "warn", "warned", "warns", "warning", "explain", "explains", "explained", "add", "added", "adds"])  # fmt: skip
+# Words by which a claim itself conveys doubt, so it does not overstate a hedged passage.
+UNCERTAIN = frozenset(["research", "unclear", "uncertain", "unknown", "whether", "if", "risk", "risks", "fear", "fears", "warn", "warned"])  # fmt: skip
+# Speakers that are the cited article itself ("the article's headline says").
+SELF = frozenset(["article", "articles", "headline", "title", "story", "report", "piece"])
+PRONOUNS = frozenset(["it", "they", "he", "she", "we", "i", "you", "its", "their", "his", "her", "them", "this", "that", "who"])  # fmt: skip
+QUANTIFIERS = frozenset(["at", "least", "about", "around", "nearly", "almost", "some", "roughly", "over", "more", "than"])  # fmt: skip
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]  # fmt: skip
+# Words after which the actor comes second ("developed by Eisai", "collapsed because of").
+PASSIVE = frozenset(["by", "because", "due", "after", "following"])
+TEMPORAL_NAMES = frozenset(
+    stem(w) for w in [*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday",
+                      "saturday", "sunday"]
+)  # fmt: skip
+_UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}  # fmt: skip
+_TENS = {w: 10 * i for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if w != "_"}  # fmt: skip
+
+
+def number_values(text: str) -> set[str]:
+    """numbers() plus compound number words ("forty-five", "one hundred twenty-one")."""
+    out = numbers(text)
+    toks = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    out |= {
+        str(_UNITS.get(t, _TENS.get(t))) for t in toks if (t in _UNITS or t in _TENS) and t != "one"
+    }
+    i = 0
+    while i < len(toks):
+        total, j, seen = 0, i, False
+        while j < len(toks) and (toks[j] in _UNITS or toks[j] in _TENS or toks[j] == "hundred"):
+            total = total * 100 if toks[j] == "hundred" else total + _UNITS.get(toks[j], 0)
+            total += _TENS.get(toks[j], 0)
+            seen, j = True, j + 1
+        if seen and j - i > 1:
+            out.add(str(total))
+        i = max(j, i + 1)
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    return [w for w in words(text.replace("’", "'"))]
+
+
+def follow(toks: list[str], i: int) -> str:
+    """The word after toks[i], looking past "and" ("Gilead and Biogen")."""
+    nxt = toks[i + 1 : i + 3]
+    if nxt and nxt[0].lower() == "and":
+        nxt = nxt[1:]
+    return nxt[0] if nxt else ""
+
+
+def is_name(tok: str, first: bool, ctx_text: str, following: str = "") -> bool:
+    if not tok[:1].isupper() or tok.lower() in STOPWORDS or tok.lower() in PRONOUNS:
+        return False
+    # A capitalised first word is a name if it is a demonym ("Ukrainian forces") or the
+    # passage capitalises it mid-sentence.
+    if first and re.search(r"(?:ian|ean|ese|ish)$", tok):
+        return True
+    if first and following[:1].isupper() and not lexicon.is_word(tok):
+        return True  # "Gilead and Biogen", "Dave Clark"; not "Former Amazon"
+    return not first or re.search(rf"(?<![.!?]\s)\b{re.escape(tok)}\b", ctx_text) is not None
+
+
+def _negated(tokens: list[str]) -> tuple[bool, set[int]]:
+    """Whether tokens hold a negation cue, and the positions of deny verbs it reverses."""
+    neg = False
+    reversed_deny: set[int] = set()
+    for i, t in enumerate(tokens):
+        low = t.lower()
+        if low in NEG_CUES or low.endswith("n't"):
+            nxt = next((j for j in range(i + 1, min(i + 3, len(tokens)))), None)
+            if nxt is not None and lexicon.is_deny(tokens[nxt]):
+                reversed_deny.add(nxt)  # "did not deny" affirms
+            else:
+                neg = True
+        elif low == "longer" and i and tokens[i - 1].lower() == "no":
+            neg = True
+    return neg, reversed_deny
+
+
+def polarity(claim: str, span: str) -> list[str]:
+    out = []
+    ct, st = tokens(claim), tokens(span)
+    c_neg, c_rev = _negated(ct)
+    s_neg, _ = _negated(st)
+    c_deny = any(lexicon.is_deny(t) for i, t in enumerate(ct) if i not in c_rev)
+    c_deny = c_deny or any(t.lower() in FALSITY for t in ct)
+    c_affirm = bool(c_rev) or any(lexicon.is_affirm(t) for t in ct)
+    s_deny = any(lexicon.is_deny(t) for t in st)
+    s_affirm = any(lexicon.is_affirm(t) for t in st)
+    if c_neg and not (s_neg or s_deny):
+        out.append("the claim is negated, the passage is not")
+    if c_affirm and s_deny and not s_affirm:
+        out.append("the claim confirms what the passage denies")
+    if c_deny and s_affirm and not s_deny:
+        out.append("the claim denies what the passage confirms")
+    if s_deny and not (c_neg or c_deny):
+        # "declined to comment" is not "commented"; "denied the reports" leaves the reports'
+        # content open, so report-like objects do not count.
+        scope = _deny_scope(span) - {stem(w) for w in ("report", "reports", "claims", "claim")}
+        if scope & content_words(claim):
+            out.append("the passage denies or declines what the claim asserts")
+    if c_deny and not (s_neg or s_deny) and not c_rev:
+        scope = _deny_scope(claim) - {stem(w) for w in ("report", "reports", "claims", "claim")}
+        if len(scope & content_words(span)) >= 2:
+            out.append("the claim denies what the passage asserts")
+    if s_neg and not (c_neg or c_deny):
+        scope = _neg_scope(st)
+        if len(scope & content_words(claim)) >= 2:
+            out.append("the passage negates what the claim asserts")
+    span_words = {w.lower() for w in st}
+    span_stems = {stem(w) for w in st}
+    for w in {t.lower() for t in ct if t.lower() not in STOPWORDS or t.lower() in ("more", "most")}:
+        if stem(w) in span_stems or w in span_words:
+            continue
+        hit = next((v for v in span_words if lexicon.opposite(w, v)), None)
+        if hit:
+            out.append(f"“{w}” is the opposite of the passage's “{hit}”")
+    return out
+
+
+def _deny_scope(text: str) -> set[str]:
+    """The words a deny verb governs, up to the next punctuation ("declined to comment on")."""
+    scope: set[str] = set()
+    for clause in re.split(r"[,;:.“”\"()]", text):
+        toks = tokens(clause)
+        for i, t in enumerate(toks):
+            if lexicon.is_deny(t):
+                scope |= {stem(x) for x in toks[i + 1 : i + 4] if x.lower() not in STOPWORDS}
+    return scope
+
+
+def _neg_scope(tokens: list[str]) -> set[str]:
+    scope: set[str] = set()
+    for i, t in enumerate(tokens):
+        if t.lower() in NEG_CUES or t.lower().endswith("n't"):
+            scope |= {stem(x) for x in tokens[i + 1 : i + 5] if x.lower() not in STOPWORDS}
+    return scope
+
+
+def _number_neighbours(tokens: list[str]) -> list[tuple[str, str, str]]:
+    """(number, word before it, word after it) skipping quantifiers like "at least"."""
+    out: list[tuple[str, str, str]] = []
+    for i, t in enumerate(tokens):
+        vals = (
+            number_values(t)
+            if t[:1].isdigit() or t.lower() in _UNITS or t.lower() in _TENS
+            else set()
+        )
+        if not vals:
+            continue
+        j = i - 1
+        while j >= 0 and tokens[j].lower() in QUANTIFIERS:
+            j -= 1
+        before = stem(tokens[j]) if j >= 0 and tokens[j].lower() not in STOPWORDS else ""
+        after = (
+            stem(tokens[i + 1])
+            if i + 1 < len(tokens) and tokens[i + 1].lower() not in STOPWORDS
+            else ""
+        )
+        out.extend((v, before, after) for v in vals)
+    return out
+
+
+def attachment(claim: str, span: str) -> list[str]:
+    """The word a number hangs on must hang on the same number in the passage."""
+    c = _number_neighbours(tokens(claim))
+    s = _number_neighbours(tokens(span))
+    out = []
+    for num, before, after in c:
+        for snum, sbefore, safter in s:
+            if snum == num:
+                continue
+            if before and before == sbefore and not any(x[0] == num and x[1] == before for x in s):
+                out.append(f"“{before} {num}” where the passage has “{sbefore} {snum}”")
+            elif after and after == safter and not any(x[0] == num and x[2] == after for x in s):
+                out.append(f"“{num} {after}” where the passage has “{snum} {safter}”")
+    return out
+
+
+def _plain(tok: str) -> bool:
+    """A content word that is not capitalised (a name cannot be the verb two names share)."""
+    return tok.lower() not in STOPWORDS and not tok[:1].isupper()
+
+
+def roles(claim: str, span: str, passage: str) -> list[str]:
+    """Who did what to whom: two names around a shared word keep their order, and a name
+    keeps the noun it modifies."""
+    ct, st = tokens(claim), tokens(span)
+    c_names = [(i, stem(t)) for i, t in enumerate(ct) if is_name(t, i == 0, passage, follow(ct, i))]
+    s_pos: dict[str, int] = {}
+    for i, t in enumerate(st):
+        s_pos.setdefault(stem(t), i)
+    out = []
+    c_low = [t.lower() for t in ct]
+    for a_i, a in c_names:
+        for b_i, b in c_names:
+            if b_i <= a_i + 1 or a == b or a not in s_pos or b not in s_pos:
+                continue
+            if s_pos[b] >= s_pos[a] or PASSIVE & set(c_low[a_i:b_i]):
+                continue
+            if PASSIVE & {x.lower() for x in st[s_pos[b] : s_pos[a]]} or {a, b} & TEMPORAL_NAMES:
+                continue
+            between_c = {stem(x) for x in ct[a_i + 1 : b_i] if _plain(x)}
+            between_s = {stem(x) for x in st[s_pos[b] + 1 : s_pos[a]] if _plain(x)}
+            shared = (between_c & between_s) - {a, b}
+            if shared:
+                out.append(f"{a} and {b} swap roles around “{sorted(shared)[0]}”")
+    s_stems = [stem(t) for t in st]
+    s_names = {i for i, t in enumerate(st) if is_name(t, i == 0, passage)}
+    for a_i, a in c_names:
+        if (
+            a_i + 1 >= len(ct)
+            or ct[a_i + 1].lower() in STOPWORDS
+            or is_name(ct[a_i + 1], False, passage)
+            or ct[a_i].lower().endswith("'s")  # possessives own, they do not modify
+            or ct[a_i + 1].lower() in REPORTING
+            or ct[a_i + 1].lower().endswith(("ed", "ing", "ly"))  # not a modified noun
+            or lexicon.is_deny(ct[a_i + 1])
+            or lexicon.is_affirm(ct[a_i + 1])
+        ):
+            continue
+        noun = stem(ct[a_i + 1])
+        mods = {
+            s_stems[j]
+            for k, x in enumerate(s_stems)
+            if x == noun
+            for j in range(max(0, k - 1), k)
+            if j in s_names
+        }
+        # "Ukrainian officials" and "Ukraine's ... officials" name the same side.
+        if mods and not any(m[:5] == a[:5] for m in mods):
+            out.append(f"“{a} {noun}” where the passage has “{sorted(mods)[0]} {noun}”")
+    return out
+
+
+_DETERMINERS = frozenset(
+    ["the", "a", "an", "these", "those", "this", "that", "of", "his", "her", "its", "their", "such"]
+)
+
+
+def _reports(tokens: list[str], i: int) -> bool:
+    """Whether tokens[i] is a reporting, deny or confirm verb (not "the reports")."""
+    low = tokens[i].lower()
+    if not (low in REPORTING or lexicon.is_deny(low) or lexicon.is_affirm(low)):
+        return False
+    return not (i and tokens[i - 1].lower() in _DETERMINERS)
+
+
+def _speakers(tokens: list[str]) -> tuple[set[str], bool]:
+    """Stems of who speaks (words before a reporting verb, or after "according to"), and
+    whether any reporting verb was found."""
+    out: set[str] = set()
+    found = False
+    for i, t in enumerate(tokens):
+        low = t.lower()
+        if low == "according" and i + 1 < len(tokens) and tokens[i + 1].lower() == "to":
+            found = True
+            out |= {stem(x) for x in tokens[i + 2 : i + 8] if x.lower() not in STOPWORDS}
+        elif _reports(tokens, i):
+            found = True
+            out |= {
+                stem(x)
+                for x in tokens[max(0, i - 6) : i]
+                if x.lower() not in STOPWORDS and x.lower() not in PRONOUNS
+            }
+            if any(x.lower() in PRONOUNS for x in tokens[max(0, i - 2) : i]):
+                out.add("*")  # "they say": anyone named nearby may be the speaker
+    return out, found
+
+
+def _first_report(tokens: list[str]) -> int:
+    for i in range(len(tokens)):
+        if _reports(tokens, i):
+            return i
+    return len(tokens)
+
+
+def attribution(claim: str, span: str, before: str, source: str) -> list[str]:
+    ct = tokens(claim)
+    who, found = _speakers(ct)
+    if not found or not who:
+        return []
+    # The claim's speaker is the reporter of its first reporting verb only.
+    first = _first_report(ct)
+    if "according" not in [t.lower() for t in ct]:
+        who = {
+            stem(x)
+            for x in ct[max(0, first - 6) : first]
+            if x.lower() not in STOPWORDS and x.lower() not in PRONOUNS
+        }
+    if not who or who & {stem(w) for w in SELF}:
+        return []
+    st = tokens(span)
+    s_who, s_found = _speakers(st)
+    s_who |= {stem(x) for x in st[: _first_report(st)] if x.lower() not in STOPWORDS}
+    allowed = s_who | {stem(w) for w in tokens(source)}
+    if "*" in s_who or not s_found or not (s_who - {stem(w) for w in st[: _first_report(st)]}):
+        allowed |= {stem(w) for w in tokens(span + " " + before)}
+    if who & allowed:
+        return []
+    return [f"the claim attributes it to {' '.join(sorted(who))}, the passage does not"]
+
+
+def hedges(claim: str, span: str) -> list[str]:
+    """A claim may not state as done what the passage only says could happen."""
+    ct = {t.lower() for t in tokens(claim)}
+    if ct & (HEDGES | UNCERTAIN):
+        return []
+    st = tokens(span)
+    scope: set[str] = set()
+    for i, t in enumerate(st):
+        if t.lower() in HEDGES:
+            scope |= {stem(x) for x in st[i + 1 : i + 5] if x.lower() not in STOPWORDS}
+    hit = scope & {stem(t) for t in ct if t not in STOPWORDS} - {"result", "lead"}
+    return [f"the passage only says “{sorted(hit)[0]}” could happen"] if hit else []
