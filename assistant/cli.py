@@ -88,11 +88,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question with citations (--json prints the DESIGN.md object)."""
     assistant = _assistant()
+    as_of = args.as_of
     if args.json:
-        print(json.dumps(assistant.ask(args.question, filters=_filters(args)).to_dict(), indent=2))
+        ans = assistant.ask(args.question, filters=_filters(args), as_of=as_of)
+        print(json.dumps(ans.to_dict(), indent=2))
         return 0
     final = None
-    for item in assistant.stream(args.question, filters=_filters(args)):
+    for item in assistant.stream(args.question, filters=_filters(args), as_of=as_of):
         if isinstance(item, Answer):
             final = item
     assert final is not None
@@ -223,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", help="only this source (repeatable)")
     p.add_argument("--date-from", help="only articles published on or after (YYYY-MM-DD)")
     p.add_argument("--date-to", help="only articles published on or before (YYYY-MM-DD)")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="resolve 'latest', 'last week', 'yesterday'... against DATE (YYYY-MM-DD)",
+    )
     add("chat", cmd_chat)
     p = add("ui", cmd_ui)
     p.add_argument("--host", default="127.0.0.1")

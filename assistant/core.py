@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
@@ -146,18 +147,30 @@ class Assistant:
         self.ingest([str(seeds)])
 
     def retrieve(
-        self, question: str, k: int | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        as_of: date | str | None = None,
     ) -> list[Hit]:
-        """The top-k passages for a question (hybrid BM25 + vectors, filtered)."""
+        """The top-k passages for a question (hybrid BM25 + vectors, filtered). With `as_of`,
+        its relative time ("latest", "last week") is resolved against that date
+        (index/timeref.py); without, the question is searched as written."""
         self._ensure_corpus()
         index = self._current_index()
-        return index.search(question, k or self.settings.retrieve_k, filters)
+        k = k or self.settings.retrieve_k
+        if as_of is None:
+            return index.search(question, k, filters)
+        from index.timeref import resolve_time, search_in_time
+
+        return search_in_time(index, question, resolve_time(question, as_of), k, base=filters)
 
     def stream(
         self,
         question: str,
         history: Sequence[Any] | None = None,
         filters: Filters | None = None,
+        as_of: date | str | None = None,
     ) -> Iterator[str | Answer]:
         """Yield answer text as it is generated, then the checked Answer as the last item."""
         question = (question or "").strip()
@@ -204,14 +217,16 @@ class Assistant:
             )
             return
         t = time.perf_counter()
-        hits = self.retrieve(standalone, self.settings.retrieve_k, filters)
+        hits = self.retrieve(standalone, self.settings.retrieve_k, filters, as_of)
         passages = hits[: self.settings.top_k]
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         candidates = rank_sentences(standalone, passages, self.embedder, focus=question)
         unindexed = self._current_index().analyse(standalone).unindexed_sources
         reason = refusal_reason(standalone, passages, candidates, unindexed, self.settings.refusal)
-        if not passages and filters is not None and not filters.is_empty():
+        if not passages and (
+            (filters is not None and not filters.is_empty()) or (as_of and _has_period(standalone))
+        ):
             reason = RefusalReason(
                 "no_articles_in_range", "No indexed article matches the source or date filters."
             )
@@ -300,10 +315,12 @@ class Assistant:
         question: str,
         history: Sequence[Any] | None = None,
         filters: Filters | None = None,
+        as_of: date | str | None = None,
     ) -> Answer:
-        """One answer with citations (the refusal constant when the articles do not say)."""
+        """One answer with citations (the refusal constant when the articles do not say);
+        `as_of` resolves relative time in the question against that date."""
         final: Answer | None = None
-        for item in self.stream(question, history, filters):
+        for item in self.stream(question, history, filters, as_of):
             if isinstance(item, Answer):
                 final = item
         assert final is not None
@@ -390,6 +407,12 @@ class Assistant:
             results += watcher.refresh([url], entry_progress(url) if show else None)
         archives = [str(r.archive) for r in results if r.archive]
         return results, (self.ingest(archives, progress=show) if archives else IngestReport())
+
+
+def _has_period(question: str) -> bool:
+    from index.timeref import resolve_time
+
+    return resolve_time(question).has_range
 
 
 def _citation(n: int, hit: Hit) -> Citation:

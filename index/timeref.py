@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from index.errors import AssistantError
 from index.retrieval import Filters, Hit, HybridIndex
 
 MONTHS = {
@@ -87,7 +88,7 @@ def to_date(value: date | datetime | str | None) -> date:
     try:
         return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
     except ValueError:
-        raise ValueError(f"'{value}' is not a date; give one as YYYY-MM-DD.") from None
+        raise AssistantError(f"'{value}' is not a date; give one as YYYY-MM-DD.") from None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -276,19 +277,28 @@ def _date_of(hit: Hit) -> str:
 
 
 def search_in_time(
-    index: HybridIndex, question: str, scope: TimeScope, k: int = 10, pool: int = 30
+    index: HybridIndex,
+    question: str,
+    scope: TimeScope,
+    k: int = 10,
+    pool: int = 30,
+    base: Filters | None = None,
 ) -> list[Hit]:
     """Passages for a question with a time scope: its period as a date filter, its time words
     out of the query, and for latest/earliest/timeline questions an article order by date.
 
     Latest (earliest): among the articles about the subject the newest (oldest) comes first,
-    its best passage first. About the subject: a title naming every subject word
+    its best passage first, and only passages of that day's articles follow. About the subject: a title naming every subject word
     (subject_words), even when none of its passages made the pool; when no title does, a
     passage naming them that scores at least half the best one; else any such close passage.
-    A timeline lists those articles oldest first, one passage each.
+    A timeline lists those articles oldest first, one passage each. `base` filters (sources,
+    dates the user set) apply too; date ranges intersect.
     """
     start, end = scope.iso_range()
-    filters = Filters(date_from=start, date_to=end)
+    if base is not None:
+        start = max(filter(None, (start, base.date_from)), default=None)
+        end = min(filter(None, (end, base.date_to)), default=None)
+    filters = Filters(sources=list(base.sources) if base else [], date_from=start, date_to=end)
     query = strip_time(question, scope) or question
     ordered = scope.latest or scope.earliest or scope.timeline
     hits = index.search(query, k=max(k, pool) if ordered else k, filters=filters)
@@ -318,6 +328,8 @@ def search_in_time(
     docs.sort(key=_date_of, reverse=newest_first)  # stable: best score first within a day
     if scope.timeline:
         return docs[:k]
-    lead = docs[0]
-    rest = [h for h in hits if h is not lead]
-    return [lead, *rest][:k]
+    # Only the newest (oldest) day's articles go on: an answer drawn from the passages must
+    # not quote an older article as the latest.
+    lead, day = docs[0], _date_of(docs[0])
+    same_day = {h.chunk.doc_id for h in docs if _date_of(h) == day}
+    return [lead, *(h for h in hits if h.chunk.doc_id in same_day and h is not lead)][:k]

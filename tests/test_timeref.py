@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from index.errors import AssistantError
 from index.retrieval import HybridIndex
 from index.timeref import resolve_time, search_in_time, strip_time, subject_words, to_date
 
@@ -71,7 +73,7 @@ def test_month_without_year_is_the_most_recent_one() -> None:
 def test_reference_dates() -> None:
     assert to_date("2023-11-30T10:00:00Z") == date(2023, 11, 30)
     assert to_date(None) == date.today()
-    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+    with pytest.raises(AssistantError, match="YYYY-MM-DD"):
         to_date("next tuesday")
 
 
@@ -116,3 +118,46 @@ def test_period_filters_and_timeline_orders() -> None:
     timeline = search_in_time(idx, t, resolve_time(t, "2023-12-01"))
     assert [h.chunk.doc_id for h in timeline] == ["a", "b", "c"]
     assert subject_words("What is the latest on Sam Bankman-Fried's trial?") == ["Bankman", "Fried"]
+
+
+@pytest.mark.slow
+def test_ask_as_of(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from assistant import Assistant, Settings
+    from assistant.cli import main
+
+    records = [
+        {"title": "Veldmark debates flood barrier", "source": "Courier",
+         "published_at": "2023-10-01T09:00:00Z", "url": "https://c.test/1",
+         "body": "The Veldmark council debated a 42 million euro flood barrier for the port."},
+        {"title": "Veldmark approves flood barrier", "source": "Courier",
+         "published_at": "2023-10-20T09:00:00Z", "url": "https://c.test/2",
+         "body": "The Veldmark council approved the flood barrier by 31 votes to 9."},
+        {"title": "Veldmark flood barrier construction begins", "source": "Courier",
+         "published_at": "2023-11-05T09:00:00Z", "url": "https://c.test/3",
+         "body": "Construction of the Veldmark flood barrier began with the first steel gates."},
+    ]  # fmt: skip
+    corpus = tmp_path / "barrier.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    home = tmp_path / "home"
+    a = Assistant(Settings(home=home, llm="extractive", progress=False, auto_seed=False))
+    a.ingest([str(corpus)])
+    q = "What is the latest on the Veldmark flood barrier?"
+    assert a.ask(q, as_of="2023-11-30").citations[0].url == "https://c.test/3"
+    assert a.ask(q, as_of="2023-10-25").citations[0].url == "https://c.test/2"
+    empty = a.ask("What happened to the Veldmark flood barrier last week?", as_of="2023-09-20")
+    assert empty.refused and empty.refusal_reason is not None
+    assert empty.refusal_reason.code == "no_articles_in_range"
+    import os
+
+    os.environ.update(ASSISTANT_HOME=str(home), ASSISTANT_LLM="extractive", ASSISTANT_PROGRESS="0")
+    try:
+        assert main(["ask", q, "--as-of", "2023-10-25", "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["citations"][0]["url"] == "https://c.test/2"
+        assert main(["ask", q, "--as-of", "soon"]) == 2
+        assert "YYYY-MM-DD" in capsys.readouterr().err
+    finally:
+        for key in ("ASSISTANT_HOME", "ASSISTANT_LLM", "ASSISTANT_PROGRESS"):
+            os.environ.pop(key, None)
