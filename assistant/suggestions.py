@@ -15,7 +15,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,6 @@ log = logging.getLogger("assistant.suggestions")
 MAX_SUGGESTIONS = 3
 MAX_CHECKS = 8  # retrieval checks per answer: each costs one search (tens of ms on seeds)
 CACHE_TEXTS = 4096  # sentence vectors kept between checks (1.5 KB each)
-MAX_ARTICLE_BYTES = 2_000_000  # whole-article reading skips bigger files (a JSONL corpus)
 
 # Reported-speech verbs and the question each one makes ("warned" -> "What did X warn about?").
 _VERBS = {
@@ -50,8 +48,10 @@ _ATTRIBUTION = re.compile(
 )
 
 
-def candidate_questions(text: str) -> Iterator[tuple[str, str]]:
-    """(question, the sentence it comes from) for each attribution in text."""
+def candidate_questions(text: str) -> Iterator[tuple[str, str, str]]:
+    """(question, the sentence it comes from, who) for each attribution in text; a lone
+    surname takes the fuller name the text gives it elsewhere ("Naftalis" -> "Josh
+    Naftalis")."""
     for sent in sentences(text):
         for m in _ATTRIBUTION.finditer(sent):
             who = m.group("who").strip()
@@ -67,23 +67,33 @@ def candidate_questions(text: str) -> Iterator[tuple[str, str]]:
                 who = " ".join(["the", *tokens[1:]])
             elif tokens[0].lower() in STOPWORDS:
                 who = " ".join(tokens[1:])
-            yield f"What did {who} {_VERBS[m.group('verb')]}?", sent
+            if len(who.split()) == 1:
+                who = _full_name(who, text)
+            yield f"What did {who} {_VERBS[m.group('verb')]}?", sent, who
 
 
-def _article_text(c: Citation) -> str:
-    """The whole article when its file is a readable plain-text article whose text matches the
-    citation's offsets; else the cited passage alone."""
-    if c.file:
-        try:
-            p = Path(c.file)
-            if p.is_file() and p.stat().st_size <= MAX_ARTICLE_BYTES:
-                text = p.read_text(encoding="utf-8").replace("\r\n", "\n").strip("\ufeff")
-                if text[c.start : c.end] == c.text:
-                    # The cited passage first: its neighbours are closest to the answer.
-                    return c.text + "\n" + text[: c.start] + "\n" + text[c.end :]
-        except (OSError, UnicodeDecodeError):
-            pass
-    return c.text
+def _full_name(surname: str, text: str) -> str:
+    for m in re.finditer(rf"((?:{_WORD}\s+){{1,2}}){re.escape(surname)}\b", text):
+        words = [w for w in m.group(1).split() if w.lower() not in STOPWORDS]
+        if words and words == m.group(1).split():
+            return " ".join([*words, surname])
+    return surname
+
+
+def _article_texts(assistant: Any, c: Citation) -> list[str]:
+    """The cited passage, then the article's other passages nearest it first (from the
+    retrieval index); the passage alone when the index cannot be read."""
+    index_of = getattr(assistant, "_current_index", None)
+    try:
+        chunks = [ch for ch in index_of().chunks if ch.doc_id == c.doc_id] if index_of else []
+    except Exception as err:  # suggestions are optional: fall back to the passage
+        log.warning("reading the cited article failed: %s", err)
+        chunks = []
+    others = sorted(
+        (ch for ch in chunks if (ch.start, ch.end) != (c.start, c.end)),
+        key=lambda ch: abs(ch.start - c.start),
+    )
+    return [c.text, *(ch.text for ch in others)]
 
 
 def _known(answer: Answer, history: Sequence[Any] | None) -> set[str]:
@@ -165,12 +175,17 @@ def suggest(
     asked = {" ".join(str(m.get("content", "")).split()).lower() for m in history or []
              if isinstance(m, dict)}  # fmt: skip
     out: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = set()  # people and bodies already suggested (by their last word)
     checks = 0
     for c in answer.citations:
-        for question, sent in candidate_questions(_article_text(c)):
-            key = question.lower()
-            if key in seen or key in asked:
+        texts = _article_texts(assistant, c)
+        article = "\n".join(texts)
+        for question, sent, who in (q for t in texts for q in candidate_questions(t)):
+            if len(who.split()) == 1:
+                who = _full_name(who, article)
+                question = re.sub(r"^What did \S+ ", f"What did {who} ", question)
+            key = who.split()[-1].lower()
+            if key in seen or question.lower() in asked:
                 continue
             seen.add(key)
             # Skip what the conversation already told: the answer's own sentence, or a name

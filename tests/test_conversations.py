@@ -148,12 +148,14 @@ def test_suggestion_questions_come_from_article_sentences() -> None:
     text = (
         "Kremlin spokesperson Dmitry Peskov denied the reports, calling them fiction. "
         "The Washington Post reported that talks took place. Officials said nothing. "
-        "Local head Vadym Filashkin warned that the dam could fail. It said more."
+        "Local head Vadym Filashkin warned that the dam could fail. It said more. "
+        "Former prosecutor Josh Naftalis spoke first. “It is over,” Naftalis said."
     )
-    assert [q for q, _ in candidate_questions(text)] == [
+    assert [q for q, _, _ in candidate_questions(text)] == [
         "What did Dmitry Peskov deny?",
         "What did the Washington Post report?",
         "What did Vadym Filashkin warn about?",
+        "What did Josh Naftalis say?",
     ]
 
 
