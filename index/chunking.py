@@ -95,7 +95,8 @@ def chunk_article(article: Article, chunk_size: int = 256, chunk_overlap: int = 
                 text=text,
                 start=start,
                 end=end,
-                metadata=dict(meta, chunk=i),
+                # The PDF page the passage starts on ("" for texts without pages).
+                metadata=dict(meta, chunk=i, page=article.page_at(start) or ""),
             )
         )
     return chunks

@@ -20,7 +20,7 @@ from index.catalog import Catalog
 from index.chunking import Chunk, chunk_article
 from index.embeddings import Embedder
 from index.errors import AssistantError
-from index.loaders import Article, is_url, iter_folder, load_file, load_url
+from index.loaders import Article, is_url, iter_folder, load_url, read_file
 from index.store import ChunkStore
 
 Progress = Callable[[int, int, str], None]
@@ -76,32 +76,17 @@ class _Gathered:
 
 
 def _load(path: Path, report: IngestReport, out: _Gathered) -> None:
-    origin = str(path.resolve())
-    try:
-        articles = load_file(path)
-    except AssistantError as err:
-        out.unread.add(origin)
-        report.items.append(ItemResult(key=str(path), status="rejected", reason=str(err)))
-        return
-    except (OSError, UnicodeError, ValueError) as err:
-        out.unread.add(origin)
-        report.items.append(
-            ItemResult(
-                key=str(path),
-                status="rejected",
-                reason=f"{path}: cannot be read ({type(err).__name__}: {err}); fix the file "
-                "or its permissions.",
-            )
-        )
-        return
-    if not articles:
-        # An empty file is not a file whose records were all deleted: keep what it had.
-        out.unread.add(origin)
+    result = read_file(path)
+    for problem in result.problems:
+        report.items.append(ItemResult(key=str(path), status="rejected", reason=problem))
+    if not result.articles and not result.problems:
         report.items.append(
             ItemResult(key=str(path), status="rejected", reason=f"{path}: no articles in the file.")
         )
-        return
-    out.items.extend((origin, a) for a in articles)
+    if not result.complete:
+        # Unreadable, empty or partly bad this time: not a file whose records were deleted.
+        out.unread.add(result.path)
+    out.items.extend((result.path, a) for a in result.articles)
 
 
 def _gather(target: str, report: IngestReport, out: _Gathered, strict: bool) -> None:
@@ -116,9 +101,9 @@ def _gather(target: str, report: IngestReport, out: _Gathered, strict: bool) -> 
         for f in iter_folder(path):
             _load(f, report, out)
         return
-    before = len(report.items)
+    before = len(out.items)
     _load(path, report, out)
-    if strict and len(report.items) > before:
+    if strict and len(out.items) == before:  # a single named file gave nothing: say why
         raise AssistantError(report.items.pop().reason)
 
 

@@ -143,3 +143,24 @@ def test_empty_index_auto_seeds(tmp_path: Path) -> None:
     a = make(tmp_path / "home", seeds_dir=seeds)
     ans = a.ask("How many Ukrainian drones did Russia's Ministry of Defense say it intercepted?")
     assert "84" in ans.answer and a.status()["documents"] == 1
+
+
+def test_pdf_citation_names_its_page(tmp_path: Path) -> None:
+    from tests.pdfmaker import make_pdf
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(
+        make_pdf(
+            [
+                ["Harbour report"]
+                + [f"Pier {i} of the harbour was repainted blue in week {i}." for i in range(12)],
+                ["Traffic", "The port authority said 12,400 containers passed in June."],
+            ],
+            title="Harbour report",
+        )
+    )
+    a = make(tmp_path / "home", chunk_size=64, chunk_overlap=0)
+    a.ingest([str(pdf)])
+    ans = a.ask("How many containers passed through the port in June?")
+    assert "12,400" in ans.answer
+    assert [c.page for c in ans.citations] == [2] and ans.citations[0].file == str(pdf.resolve())

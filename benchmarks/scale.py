@@ -1,0 +1,170 @@
+"""How retrieval cost grows: 10k, 100k and 1M chunks built from the MultiHop-RAG chunks.
+
+Each size is the 8,302 real chunks with their real MiniLM vectors plus perturbed copies: the
+copy's sentences shuffled (same words, so the same BM25 counts) and its vector moved by small
+Gaussian noise (cosine about 0.97 to the original), so that ranking stays meaningful; random
+vectors would make any recall figure meaningless. Per size: index build time, retrieval p50/p99
+over MultiHop-RAG dev questions (question encoding and sub-queries included, the shipped
+configuration), Hits@10 / MRR@10 / FactRecall@10 on the same questions, resident memory, and,
+up to --catalog-max, the catalog on disk and the process start-up (catalog -> ready index).
+
+    .venv/bin/python benchmarks/scale.py --sizes 10000,100000 --queries 200
+    .venv/bin/python benchmarks/scale.py --sizes 1000000 --queries 100     # ~15 min, ~8 GB
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.multihop_retrieval import load_corpus_index, load_queries  # noqa: E402
+from index.catalog import Catalog  # noqa: E402
+from index.chunking import Chunk  # noqa: E402
+from index.embeddings import bundled_embedder  # noqa: E402
+from index.lexicon import Lexicon, TermCounts  # noqa: E402
+from index.retrieval import HybridIndex, RetrievalConfig  # noqa: E402
+
+_SENT = re.compile(r"(?<=[.!?])\s+")
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def grow(
+    chunks: list[Chunk], emb: np.ndarray, counts: TermCounts, size: int, seed: int = 0
+) -> tuple[list[Chunk], np.ndarray, TermCounts]:
+    """The first `size` chunks of base + perturbed copies, deterministically."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    n = len(chunks)
+    out, vecs = list(chunks[:size]), [emb[: min(size, n)]]
+    copy = 0
+    while len(out) < size:
+        copy += 1
+        take = min(n, size - len(out))
+        for c in chunks[:take]:
+            parts = _SENT.split(c.text)
+            rng.shuffle(parts)
+            out.append(
+                Chunk(
+                    id=f"{c.id}~{copy}",
+                    doc_id=f"{c.doc_id}~{copy}",
+                    text=" ".join(parts),
+                    start=c.start,
+                    end=c.end,
+                    metadata=c.metadata,
+                )
+            )
+        noisy = emb[:take] + nrng.normal(0, 0.012, size=(take, emb.shape[1])).astype(np.float32)
+        vecs.append(noisy / np.linalg.norm(noisy, axis=1, keepdims=True))
+    # Shuffled sentences keep every token: the copies' counts are the originals', tiled.
+    reps = -(-size // n)
+    per_doc = np.bincount(counts.rows, minlength=n)
+    offsets = np.r_[0, np.cumsum(per_doc)]
+    rows, cols, tfs = [], [], []
+    for r in range(reps):
+        take = min(n, size - r * n)
+        end = offsets[take]
+        rows.append(counts.rows[:end] + r * n)
+        cols.append(counts.cols[:end])
+        tfs.append(counts.tfs[:end])
+    tiled = TermCounts(
+        counts.vocab, np.concatenate(rows), np.concatenate(cols), np.concatenate(tfs), size
+    )
+    return out, np.concatenate(vecs).astype(np.float32), tiled
+
+
+def measure(idx: HybridIndex, queries: list[dict], cfg: RetrievalConfig) -> dict[str, float]:
+    from assistant.retrieval_metrics import RetrievalScores
+
+    lat, scores = [], RetrievalScores()
+    for q in queries:
+        t = time.perf_counter()
+        hits = idx.search(q["query"], 10, None, config=cfg)
+        lat.append((time.perf_counter() - t) * 1000)
+        scores.add([h.chunk.text for h in hits], [e["fact"] for e in q["evidence_list"]])
+    lat.sort()
+    m = scores.means()
+    return {
+        "p50_ms": statistics.median(lat),
+        "p99_ms": lat[min(len(lat) - 1, int(0.99 * len(lat)))],
+        **{k: m[k] for k in ("hits@10", "mrr@10", "fact_recall@10")},
+    }
+
+
+def startup(chunks: list[Chunk], emb: np.ndarray, where: Path) -> tuple[float, float, float]:
+    """(seconds to write the catalog, its MiB on disk, seconds from open to a ready index)."""
+    from index.home import DataHome, HomeConfig
+    from index.live import LiveIndex
+
+    home = where / f"home-{len(chunks)}"
+    t = time.perf_counter()
+    catalog = Catalog(home / "catalog.sqlite3", "all-MiniLM-L6-v2")
+    for i in range(0, len(chunks), 20_000):
+        catalog.commit([], chunks[i : i + 20_000], emb[i : i + 20_000])
+    catalog.close()
+    t_write = time.perf_counter() - t
+    embedder = bundled_embedder("fp32")
+    LiveIndex(DataHome(HomeConfig(home, "all-MiniLM-L6-v2", 384)), lambda: embedder).current()
+    t = time.perf_counter()  # the second start is the usual one: the lexicon cache exists
+    LiveIndex(DataHome(HomeConfig(home, "all-MiniLM-L6-v2", 384)), lambda: embedder).current()
+    t_start = time.perf_counter() - t
+    mib = sum(p.stat().st_size for p in home.iterdir() if p.is_file()) / 2**20
+    return t_write, mib, t_start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000", help="comma-separated chunk counts")
+    ap.add_argument("--queries", type=int, default=200, help="MultiHop-RAG dev questions")
+    ap.add_argument("--catalog-max", type=int, default=100_000, help="largest size written to disk")
+    args = ap.parse_args()
+    import torch
+
+    torch.set_num_threads(1)  # as the product encodes questions
+    base, emb = load_corpus_index()
+    lex = Lexicon()
+    counts = lex.counts([(c.id, HybridIndex.index_text(c)) for c in base])
+    queries = load_queries(None, args.queries, 1)
+    embedder = bundled_embedder("fp32")
+    cfg = RetrievalConfig()
+    print(f"base: {len(base)} MultiHop-RAG chunks; {len(queries)} dev questions (sample seed 1)")
+    head = f"{'chunks':>9} {'build s':>8} {'p50 ms':>7} {'p99 ms':>7} {'hits@10':>8} {'mrr@10':>7}"
+    print(head + f" {'facts@10':>8} {'RSS MiB':>8} {'disk MiB':>9} {'write s':>8} {'start s':>8}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            chunks, vecs, tiled = grow(base, emb, counts, size)
+            t = time.perf_counter()
+            idx = HybridIndex(chunks, vecs, embedder, token_counts=tiled)
+            t_build = time.perf_counter() - t
+            m = measure(idx, queries, cfg)
+            rss = rss_mib()
+            disk = write = start = float("nan")
+            if size <= args.catalog_max:
+                write, disk, start = startup(chunks, vecs, Path(tmp))
+            print(
+                f"{size:>9} {t_build:8.1f} {m['p50_ms']:7.1f} {m['p99_ms']:7.1f} "
+                f"{m['hits@10']:8.4f} {m['mrr@10']:7.4f} {m['fact_recall@10']:8.4f} "
+                f"{rss:8.0f} {disk:9.0f} {write:8.1f} {start:8.1f}",
+                flush=True,
+            )
+            del idx, chunks, vecs, tiled
+
+
+if __name__ == "__main__":
+    main()
