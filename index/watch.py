@@ -16,6 +16,7 @@ the next refresh downloads the feed again and retries it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -88,8 +89,10 @@ class FeedWatcher:
         limits: FetchLimits,
         host_delay_s: float = 1.0,
         respect_robots: bool = True,
+        busy_timeout_s: float = 30.0,
     ) -> None:
         self.catalog_path = catalog_path
+        self.busy_timeout_s = busy_timeout_s
         self.archive_dir = archive_dir
         self.limits = limits
         self.polite = Polite(limits, host_delay_s, respect_robots)
@@ -101,10 +104,12 @@ class FeedWatcher:
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         """One transaction on a short-lived connection (WAL: readers never wait for it)."""
-        db = sqlite3.connect(str(self.catalog_path), timeout=30.0, isolation_level=None)
+        db = sqlite3.connect(
+            str(self.catalog_path), timeout=self.busy_timeout_s, isolation_level=None
+        )
         try:
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=30000")
+            db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -112,6 +117,16 @@ class FeedWatcher:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) and "busy" not in str(err):
+                raise AssistantError(
+                    f"The feed state in {self.catalog_path} is unreadable ({err}); run "
+                    "`assistant doctor --repair`."
+                ) from None
+            raise AssistantError(
+                f"The catalog {self.catalog_path} stayed busy for {self.busy_timeout_s:g} s "
+                "(another process is writing); refresh the feeds again later."
+            ) from None
         except sqlite3.DatabaseError as err:
             raise AssistantError(
                 f"The feed state in {self.catalog_path} is unreadable ({err}); run "
@@ -155,8 +170,11 @@ class FeedWatcher:
                 out.append(self._refresh_one(url, progress))
             except AssistantError as err:
                 result = FeedResult(url, error=str(err))
-                self._save_status(url, result.line())
                 out.append(result)
+                # A busy catalog: the line says so, and the next refresh records the status.
+                with contextlib.suppress(AssistantError):
+                    self._save_status(url, result.line())
+
         return out
 
     def _state(self, url: str) -> tuple[dict[str, str], dict[str, str]]:

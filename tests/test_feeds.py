@@ -246,6 +246,22 @@ def test_ingest_feed_url_without_state(site: Server) -> None:
         load_url(site.url("/dead"), LOCAL)
 
 
+def test_busy_catalog_gives_one_line(site: Server, tmp_path: Path) -> None:
+    import sqlite3
+
+    w = FeedWatcher(tmp_path / "catalog.sqlite3", tmp_path / "feeds", LOCAL, 0.0, True, 0.2)
+    writer = sqlite3.connect(str(tmp_path / "catalog.sqlite3"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        (busy,) = w.refresh([site.url("/rdf")])
+        assert "stayed busy for 0.2 s" in busy.line() and "\n" not in busy.line()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    (res,) = w.refresh([site.url("/rdf")])
+    assert res.new == 1
+
+
 def test_remove_feed(site: Server, tmp_path: Path) -> None:
     w = watcher(tmp_path)
     w.refresh([site.url("/rdf")])
