@@ -66,6 +66,18 @@ def _looks_utf16(head: bytes) -> bool:
     return max(even.count(0), odd.count(0)) > 0.4 * (len(head) / 2)
 
 
+def _as_utf16(data: bytes) -> str | None:
+    """BOM-less UTF-16 text (NUL bytes are valid UTF-8, so this comes first), or None."""
+    head = data[:8192]
+    if b"\x00" not in head or not _looks_utf16(head):
+        return None
+    odd_nuls = head[1::2].count(0) > head[0::2].count(0)
+    text = data.decode("utf-16-le" if odd_nuls else "utf-16-be", errors="replace")
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
+    return text if sample and controls <= len(sample) // 100 else None
+
+
 def declared_charset(data: bytes) -> str | None:
     """The charset an HTML <meta> or XML declaration names in the first 4 KB, if any."""
     head = data[:4096]
@@ -83,6 +95,10 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> str:
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
     kind = binary_kind(data)
+    if kind == "binary data" or kind is None:
+        utf16 = _as_utf16(data)
+        if utf16 is not None:
+            return utf16
     if kind:
         raise AssistantError(
             f"{name} is {kind}, not text; convert it to text, HTML or JSON (PDFs: name the file "

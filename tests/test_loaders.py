@@ -121,6 +121,9 @@ def test_binary_json_is_rejected_with_a_reason(tmp_path: Path) -> None:
     q = tmp_path / "noise.jsonl"
     q.write_bytes(bytes(range(256)) * 8)
     assert "binary" in _one_line(read_file(q).problems, "noise.jsonl")
+    zeros = tmp_path / "zeros.txt"
+    zeros.write_bytes(b"\x00" * 4096)
+    assert "binary" in _one_line(read_file(zeros).problems, "zeros.txt")
 
 
 def test_legacy_encodings_are_decoded(tmp_path: Path) -> None:
@@ -133,6 +136,19 @@ def test_legacy_encodings_are_decoded(tmp_path: Path) -> None:
     lat.write_bytes("Zürich, São Paulo et Montréal ont voté.\nÀ suivre.".encode("latin-1"))
     (art,) = read_file(lat).articles
     assert art.text.startswith("Zürich, São Paulo et Montréal")
+
+
+def test_utf16_with_and_without_bom(tmp_path: Path) -> None:
+    text = "Zürich council votes\nThe council voted 31 to 9 on Tuesday."
+    for name, data in [
+        ("le.txt", text.encode("utf-16-le")),
+        ("be.txt", text.encode("utf-16-be")),
+        ("bom.txt", text.encode("utf-16")),
+    ]:
+        p = tmp_path / name
+        p.write_bytes(data)
+        (art,) = read_file(p).articles
+        assert art.text == text and art.title == "Zürich council votes"
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
