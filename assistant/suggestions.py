@@ -41,6 +41,12 @@ _VERBS = {
     "vowed": "vow", "promised": "promise", "predicted": "predict", "estimated": "estimate",
     "revealed": "reveal", "admitted": "admit", "suggested": "suggest", "explained": "explain",
 }  # fmt: skip
+# Capitalised words that open a sentence without being part of a name.
+_OPENERS = {
+    "though", "although", "but", "and", "however", "meanwhile", "still", "yet", "when",
+    "while", "after", "before", "as", "if", "because", "since", "so", "then", "now", "also",
+    "instead", "earlier", "later", "separately", "today", "yesterday",
+}  # fmt: skip
 _WORD = r"[A-Z][\w’'\-]*[\w]"
 _ATTRIBUTION = re.compile(
     rf"(?<![\w’'])(?P<who>{_WORD}(?:\s+(?:of\s+(?:the\s+)?)?{_WORD}){{0,4}})"
@@ -56,7 +62,10 @@ def candidate_questions(text: str) -> Iterator[tuple[str, str, str]]:
         for m in _ATTRIBUTION.finditer(sent):
             who = m.group("who").strip()
             tokens = who.split()
-            if all(t.lower().strip("’'") in STOPWORDS for t in tokens):
+            if tokens[0].lower() in _OPENERS and sent.lstrip().startswith(who):
+                tokens = tokens[1:]  # "Though Epic said" -> "Epic"
+                who = " ".join(tokens)
+            if not _is_name(tokens):
                 continue
             # A lone capitalised word opening a sentence may be any word ("Officials said").
             if len(tokens) == 1 and sent.lstrip().startswith(who):
@@ -72,9 +81,22 @@ def candidate_questions(text: str) -> Iterator[tuple[str, str, str]]:
             yield f"What did {who} {_VERBS[m.group('verb')]}?", sent, who
 
 
+def _is_name(tokens: list[str]) -> bool:
+    """A person's or a body's name, not a noun phrase the pattern caught."""
+    if not tokens or all(t.lower().strip("’'") in STOPWORDS for t in tokens):
+        return False
+    if tokens[-1].endswith(("’s", "'s")):  # "Epic’s claims": a possessive, the verb a noun
+        return False
+    # A capitalised "Of" or "And" inside: a title ("Sort Of"), not a name.
+    if any(t.lower() in STOPWORDS and t[:1].isupper() for t in tokens[1:]):
+        return False
+    # A plural group ("CEOs", "Officials"), not someone who can be asked about.
+    return not (len(tokens) == 1 and re.fullmatch(r"[A-Z]{2,}s|[A-Z][a-z]+als", tokens[0]))
+
+
 def _full_name(surname: str, text: str) -> str:
     for m in re.finditer(rf"((?:{_WORD}\s+){{1,2}}){re.escape(surname)}\b", text):
-        words = [w for w in m.group(1).split() if w.lower() not in STOPWORDS]
+        words = [w for w in m.group(1).split() if w.lower() not in STOPWORDS | _OPENERS]
         if words and words == m.group(1).split():
             return " ".join([*words, surname])
     return surname

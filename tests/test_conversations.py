@@ -157,6 +157,12 @@ def test_suggestion_questions_come_from_article_sentences() -> None:
         "What did Vadym Filashkin warn about?",
         "What did Josh Naftalis say?",
     ]
+    # Noun phrases the pattern catches are not names to ask about.
+    noise = (
+        "Epic’s claims were clear. The final season of Sort Of confirmed it. CEOs argued for "
+        "cuts. Though Epic said no."
+    )
+    assert [q for q, _, _ in candidate_questions(noise)] == ["What did Epic say?"]
 
 
 @pytest.mark.slow
