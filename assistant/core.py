@@ -135,6 +135,7 @@ class Assistant:
                 s.chunk_overlap,
                 progress=_tqdm_progress("ingest") if show else None,
                 max_article_chars=s.max_article_chars,
+                fetch_limits=s.fetch_limits(),
             )
 
     def _ensure_corpus(self) -> None:
@@ -308,6 +309,10 @@ class Assistant:
         answer.refused = False
         answer.refusal_reason = None
         answer.citations = [_citation(n, passages[n - 1]) for n in sorted(result.used_passages)]
+        # The other outlets that carried each cited story (wire copies stored once).
+        outlets = self.home.catalog.copies_of([c.doc_id for c in answer.citations])
+        for c in answer.citations:
+            c.also_in = outlets.get(c.doc_id, [])
         return answer
 
     def ask(

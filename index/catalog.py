@@ -34,29 +34,20 @@ import numpy as np
 from index.chunking import Chunk
 from index.errors import AssistantError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ARTICLE_FIELDS = (
-    "key",
-    "origin",
-    "title",
-    "source",
-    "url",
-    "path",
-    "published_at",
-    "author",
-    "category",
-    "content_hash",
-    "n_chunks",
-    "chars",
-    "ingested_at",
-)
+    "key", "origin", "title", "source", "url", "path", "published_at", "author", "category",
+    "content_hash", "n_chunks", "chars", "ingested_at", "story_id",
+)  # fmt: skip
+# Columns added after schema 1, with their SQL types: opening an older catalog adds them.
+_ADDED_COLUMNS = {"story_id": "TEXT", "text": "TEXT"}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     doc_id TEXT PRIMARY KEY, key TEXT, origin TEXT, title TEXT, source TEXT, url TEXT,
     path TEXT, published_at TEXT, author TEXT, category TEXT, content_hash TEXT,
-    n_chunks INTEGER, chars INTEGER, ingested_at TEXT
+    n_chunks INTEGER, chars INTEGER, ingested_at TEXT, story_id TEXT, text TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS articles_origin ON articles(origin);
@@ -109,6 +100,11 @@ class Catalog:
             with self.transaction() as db:
                 for stmt in filter(str.strip, _SCHEMA.split(";")):
                     db.execute(stmt)
+                have = {r[1] for r in db.execute("PRAGMA table_info(articles)")}
+                for column, sql_type in _ADDED_COLUMNS.items():
+                    if column not in have:  # schema 1 -> 2: wire copies (story_id, text)
+                        db.execute(f"ALTER TABLE articles ADD COLUMN {column} {sql_type}")
+                db.execute("CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id)")
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 db.execute(
                     "INSERT OR IGNORE INTO meta VALUES ('embedding_model', ?)", (embedding_model,)
@@ -185,6 +181,45 @@ class Catalog:
         rows = self._query(f"SELECT {cols} FROM articles {where}", args)
         return [dict(zip(("doc_id", *ARTICLE_FIELDS), r, strict=True)) for r in rows]
 
+    def count_stories(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM articles WHERE story_id IS NULL")[0][0])
+
+    def copies_of(self, doc_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The other outlets' copies of these stories: doc_id -> [{source, url, published_at}]."""
+        out: dict[str, list[dict[str, Any]]] = {d: [] for d in doc_ids}
+        if not doc_ids:
+            return out
+        marks = ", ".join("?" * len(doc_ids))
+        for story, source, url, date in self._query(
+            f"SELECT story_id, source, url, published_at FROM articles WHERE story_id IN ({marks}) "
+            "ORDER BY published_at, doc_id",
+            list(doc_ids),
+        ):
+            out[story].append({"source": source or "", "url": url or None, "published_at": date})
+        return out
+
+    def copy_sources(self) -> dict[str, list[str]]:
+        """story doc_id -> the outlets of its other copies (for source filters and matching)."""
+        out: dict[str, list[str]] = {}
+        for story, source in self._query(
+            "SELECT story_id, source FROM articles WHERE story_id IS NOT NULL AND source != ''"
+        ):
+            out.setdefault(story, []).append(source)
+        return out
+
+    def article_text(self, doc_id: str) -> str:
+        """An indexed article's text, put back together from its chunks' offsets."""
+        rows = self._query(
+            'SELECT start, "end", text FROM chunks WHERE doc_id = ? ORDER BY start', (doc_id,)
+        )
+        if not rows:
+            row = self._query("SELECT text FROM articles WHERE doc_id = ?", (doc_id,))
+            return str(row[0][0] or "") if row else ""
+        buf = [" "] * max(r[1] for r in rows)
+        for start, end, text in rows:
+            buf[start:end] = text[: end - start]
+        return "".join(buf)
+
     def by_hash(self, content_hash: str) -> str | None:
         rows = self._query("SELECT doc_id FROM articles WHERE content_hash = ?", (content_hash,))
         return str(rows[0][0]) if rows else None
@@ -248,8 +283,9 @@ class Catalog:
                 )
             for a in articles:
                 db.execute(
-                    f"INSERT OR REPLACE INTO articles VALUES ({', '.join('?' * 14)})",
-                    (a["doc_id"], *(a.get(f) for f in ARTICLE_FIELDS)),
+                    f"INSERT OR REPLACE INTO articles (doc_id, {', '.join(ARTICLE_FIELDS)}, text) "
+                    f"VALUES ({', '.join('?' * (len(ARTICLE_FIELDS) + 2))})",
+                    (a["doc_id"], *(a.get(f) for f in ARTICLE_FIELDS), a.get("text")),
                 )
             db.executemany(
                 'INSERT OR REPLACE INTO chunks (id, doc_id, seq, start, "end", text, metadata, '

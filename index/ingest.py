@@ -20,11 +20,14 @@ from index.catalog import Catalog
 from index.chunking import Chunk, chunk_article
 from index.embeddings import Embedder
 from index.errors import AssistantError
+from index.fetch import FetchLimits
 from index.loaders import Article, is_url, iter_folder, load_url, read_file
 from index.store import ChunkStore
 
 Progress = Callable[[int, int, str], None]
-STATUSES = ("indexed", "replaced", "unchanged", "duplicate", "removed", "kept", "rejected")
+STATUSES = (
+    "indexed", "replaced", "unchanged", "duplicate", "copy", "removed", "kept", "rejected",
+)  # fmt: skip
 
 
 @dataclass
@@ -32,7 +35,9 @@ class ItemResult:
     """What happened to one article (or one input that could not be read)."""
 
     key: str
-    status: str  # one of STATUSES; `kept`: a file unreadable this time keeps its articles
+    # One of STATUSES. `kept`: a file unreadable this time keeps its articles; `copy`: a wire
+    # copy of an indexed story, stored as one more outlet of it and not embedded again.
+    status: str
     title: str = ""
     doc_id: str = ""
     chunks: int = 0
@@ -89,9 +94,11 @@ def _load(path: Path, report: IngestReport, out: _Gathered) -> None:
     out.items.extend((result.path, a) for a in result.articles)
 
 
-def _gather(target: str, report: IngestReport, out: _Gathered, strict: bool) -> None:
+def _gather(
+    target: str, report: IngestReport, out: _Gathered, strict: bool, limits: FetchLimits | None
+) -> None:
     if is_url(target):
-        out.items.extend((target, a) for a in load_url(target))
+        out.items.extend((target, a) for a in load_url(target, limits))
         return
     path = Path(target).expanduser()
     if not path.exists():
@@ -117,6 +124,7 @@ def ingest(
     progress: Progress | None = None,
     batch_chunks: int = 256,
     max_article_chars: int = 2_000_000,
+    fetch_limits: FetchLimits | None = None,
 ) -> IngestReport:
     """Index the targets; raise AssistantError only when a single named input is unusable."""
     t0 = time.perf_counter()
@@ -125,7 +133,7 @@ def ingest(
     got = _Gathered()
     for target in targets:
         try:
-            _gather(target, report, got, strict=len(targets) == 1)
+            _gather(target, report, got, len(targets) == 1, fetch_limits)
         except AssistantError as err:
             if len(targets) == 1:
                 raise
@@ -133,6 +141,8 @@ def ingest(
 
     recover(catalog, store)
     to_embed: list[tuple[str, Article, list[Chunk]]] = []
+    copies: list[dict[str, Any]] = []
+    stories = _Stories(catalog)
     seen: set[str] = set()
     hashes_in_run: dict[str, str] = {}
     for origin, art in got.items:
@@ -163,6 +173,14 @@ def ingest(
             seen.add(twin)
             continue
         hashes_in_run[art.content_hash] = art.doc_id
+        story = stories.story_of(art)
+        if story:
+            copies.append(_article_row(origin, art, [], story_id=story))
+            report.items.append(
+                ItemResult(art.key, "copy", art.title, art.doc_id, reason=f"wire copy of {story}")
+            )
+            continue
+        stories.add(art.doc_id, art.text)
         to_embed.append((origin, art, chunk_article(art, chunk_size, chunk_overlap)))
 
     total = sum(len(c) for _, _, c in to_embed)
@@ -179,13 +197,48 @@ def ingest(
     if batch:
         done = _commit(batch, store, catalog, embedder, report, done, total, progress)
     report.embedded_chunks = done
+    if copies:
+        catalog.begin({row["doc_id"]: [] for row in copies})
+        store.delete(catalog.commit(copies, [], np.zeros((0, store.dimension), np.float32)))
+        catalog.finish([row["doc_id"] for row in copies])
     _remove_missing(got, seen, store, catalog, report)
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _article_row(origin: str, art: Article, chunks: list[Chunk]) -> dict[str, Any]:
+class _Stories:
+    """Finds the indexed story an article is a wire copy of (index.dedupe: MinHash LSH, then
+    word alignment). Built from the catalog's stories on first use, so an ingest with nothing
+    new to embed pays nothing."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._index: Any = None
+
+    def _copies(self) -> Any:
+        if self._index is None:
+            from index.dedupe import CopyIndex
+
+            self._index = CopyIndex()
+            for row in self.catalog.articles("WHERE story_id IS NULL"):
+                self._index.add(row["doc_id"], self.catalog.article_text(row["doc_id"]))
+        return self._index
+
+    def story_of(self, art: Article) -> str | None:
+        matches = self._copies().find(art.text, exclude=art.doc_id)
+        return matches[0].key if matches else None
+
+    def add(self, doc_id: str, text: str) -> None:
+        self._copies().add(doc_id, text)
+
+
+def _article_row(
+    origin: str, art: Article, chunks: list[Chunk], story_id: str | None = None
+) -> dict[str, Any]:
     return {
+        "story_id": story_id,
+        # A copy keeps its own text (it has no chunks), so it can stand alone if its story goes.
+        "text": art.text if story_id else None,
         "doc_id": art.doc_id,
         "key": art.key,
         "origin": origin,
@@ -277,7 +330,13 @@ def _remove_missing(
 
 
 def remove(catalog: Catalog, store: ChunkStore, doc_ids: list[str]) -> None:
-    """Delete articles: catalog first (with its write-ahead rows), then the vector store."""
+    """Delete articles: catalog first (with its write-ahead rows), then the vector store.
+
+    The wire copies of a removed story go with it (they have no chunks of their own); the next
+    ingest of their files or feeds indexes them again, the earliest as the story."""
+    marks = ", ".join("?" * len(doc_ids))
+    copies = [r["doc_id"] for r in catalog.articles(f"WHERE story_id IN ({marks})", doc_ids)]
+    doc_ids = list(dict.fromkeys([*doc_ids, *copies]))
     stale = catalog.commit([], [], np.zeros((0, store.dimension), dtype=np.float32), doc_ids)
     store.delete(stale)
     catalog.finish(doc_ids)

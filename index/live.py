@@ -60,7 +60,10 @@ class LiveIndex:
             self.lexicon.forget(gone - new_ids)
         known = len(self.lexicon.terms)
         counts = self.lexicon.counts([(c.id, HybridIndex.index_text(c)) for c in chunks])
-        self.index = HybridIndex(chunks, vectors, self.embedder(), token_counts=counts)
+        self.index = HybridIndex(
+            chunks, vectors, self.embedder(), token_counts=counts,
+            also_sources=catalog.copy_sources(),
+        )  # fmt: skip
         self.version = version
         if len(self.lexicon.terms) != known:
             # A read-only home: the next start tokenizes again, nothing is lost.

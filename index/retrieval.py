@@ -137,6 +137,7 @@ class HybridIndex:
         bm25_weight: float | None = None,
         config: RetrievalConfig | None = None,
         token_counts: TermCounts | None = None,
+        also_sources: dict[str, list[str]] | None = None,
     ) -> None:
         self.chunks = chunks
         self.embeddings = np.asarray(embeddings, dtype=np.float32)
@@ -146,7 +147,11 @@ class HybridIndex:
             cfg = cfg.replace(bm25_weight=bm25_weight)
         self.config = cfg
         self.scorer = LinearScorer.default()
-        self.sources = sorted({c.source for c in chunks if c.source})
+        # Outlets that carried a wire copy of an article (its story) count as its sources
+        # for source filters and for matching the publications a question names.
+        self.also_sources = also_sources or {}
+        also = {x for v in self.also_sources.values() for x in v}
+        self.sources = sorted({c.source for c in chunks if c.source} | also)
         self.matcher = SourceMatcher(self.sources)
         code = {s: i for i, s in enumerate(self.sources)}
         self._source_code = np.array([code.get(c.source, -1) for c in chunks], dtype=np.int64)
@@ -235,7 +240,14 @@ class HybridIndex:
             return None
         ok = np.ones(len(self.chunks), dtype=bool)
         if filters.sources:
-            ok &= np.isin(self._source_lower, [s.lower() for s in filters.sources])
+            wanted = {s.lower() for s in filters.sources}
+            ok &= np.isin(self._source_lower, list(wanted)) | np.array(
+                [
+                    any(x.lower() in wanted for x in self.also_sources.get(c.doc_id, ()))
+                    for c in self.chunks
+                ],
+                dtype=bool,
+            )
         dated = self._date != ""
         if filters.date_from:
             ok &= dated & (self._date >= filters.date_from)

@@ -164,3 +164,51 @@ def test_pdf_citation_names_its_page(tmp_path: Path) -> None:
     ans = a.ask("How many containers passed through the port in June?")
     assert "12,400" in ans.answer
     assert [c.page for c in ans.citations] == [2] and ans.citations[0].file == str(pdf.resolve())
+
+
+WIRE = (
+    "Port strike ends after nine days\n"
+    "Dock workers at the northern port ended a nine-day strike on Thursday after the operator "
+    "agreed to raise wages by 7 percent over two years, union leaders said. The walkout had "
+    "left more than 40 container ships waiting offshore and delayed deliveries of fuel and "
+    "grain across the region. The operator said normal loading would resume within 48 hours, "
+    "and that a mediator would review overtime rules before the end of the year. Union members "
+    "voted 812 to 95 to accept the offer at a meeting late on Wednesday.\n"
+)
+
+
+def test_wire_copies_are_one_story_with_every_outlet(tmp_path: Path) -> None:
+    """The same story from two outlets (other headline, trimmed last sentence) is stored once;
+    citations list the other outlet, and source filters and source names match both."""
+    other = WIRE.replace("Port strike ends after nine days", "Dockers return to work")
+    other = other.replace(" Union members voted 812 to 95", " Members voted 812 to 95")
+    other = other.rsplit(" Members voted", 1)[0] + "\n"
+    recs = tmp_path / "wire.jsonl"
+    recs.write_text(
+        json.dumps({"body": WIRE, "source": "Harbour Times", "url": "https://ht.test/strike",
+                    "published_at": "2023-11-02"}) + "\n"
+        + json.dumps({"body": other, "source": "Coast Wire", "url": "https://cw.test/dockers",
+                      "published_at": "2023-11-03"}) + "\n"
+        + json.dumps({"body": STORY, "source": "Coast Wire", "url": "https://cw.test/bridge"})
+        + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    a = make(tmp_path / "home")
+    report = a.ingest([str(recs)])
+    assert report.count("indexed") == 2 and report.count("copy") == 1, report.summary()
+    assert a.status()["chunks"] == report.embedded_chunks
+    ans = a.ask("By how much will the dock workers' wages rise?")
+    assert "7 percent" in ans.answer
+    assert {c.url for c in ans.citations} == {"https://ht.test/strike"}
+    assert ans.citations[0].also_in == [
+        {"source": "Coast Wire", "url": "https://cw.test/dockers", "published_at": "2023-11-03"}
+    ]
+    assert a.ingest([str(recs)]).embedded_chunks == 0
+    from index.retrieval import Filters
+
+    only = a.ask("By how much will wages rise?", filters=Filters(sources=["Coast Wire"]))
+    assert "7 percent" in only.answer  # Coast Wire carried the story too
+    a.forget("https://ht.test/strike")  # the story goes; its copy comes back on re-ingest
+    again = a.ingest([str(recs)])
+    assert again.count("indexed") == 1 and again.count("copy") == 1
+    assert again.count("unchanged") == 1  # the bridge story was never touched
