@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -28,7 +29,10 @@ from index.embeddings import Embedder
 log = logging.getLogger("assistant.suggestions")
 
 MAX_SUGGESTIONS = 3
-MAX_CHECKS = 8  # retrieval checks per answer: each costs one search (tens of ms on seeds)
+MAX_CHECKS = 8  # retrieval checks per answer
+# Time for all checks of one answer: a check embeds the sentences of passages not seen before
+# (about 1 s for four new MultiHop passages on a busy 2-core machine), so few fit.
+BUDGET_S = 2.5
 CACHE_TEXTS = 4096  # sentence vectors kept between checks (1.5 KB each)
 
 # Reported-speech verbs and the question each one makes ("warned" -> "What did X warn about?").
@@ -188,6 +192,7 @@ def suggest(
     answer: Answer,
     history: Sequence[Any] | None = None,
     limit: int = MAX_SUGGESTIONS,
+    budget_s: float = BUDGET_S,
 ) -> list[str]:
     """Up to `limit` follow-up questions drawn from the answer's cited articles, each checked
     with retrieval and the refusal gate. Empty for a declined answer."""
@@ -199,6 +204,7 @@ def suggest(
     out: list[str] = []
     seen: set[str] = set()  # people and bodies already suggested (by their last word)
     checks = 0
+    deadline = time.perf_counter() + budget_s
     for c in answer.citations:
         texts = _article_texts(assistant, c)
         article = "\n".join(texts)
@@ -215,7 +221,7 @@ def suggest(
             new_words = content_words(question) - known
             if not new_words or len(content_words(sent) - known) < 3:
                 continue
-            if checks >= MAX_CHECKS:
+            if checks >= MAX_CHECKS or time.perf_counter() > deadline:
                 return out
             checks += 1
             try:

@@ -236,10 +236,12 @@ def test_chat_streams_then_shows_the_checked_answer_with_links() -> None:
         {"role": "assistant", "content": "<b>Yes</b>"},
     ]
     out = list(h.respond("How many drones?", history, ["Wire"], "2024-11-01", ""))
-    assert [o[0] for o in out[:-1]] == [
+    assert [o[0] for o in out[:2]] == [
         render.render_stream("Russia said it intercepted "),
         render.render_stream("Russia said it intercepted 84 drones [1]."),
     ]
+    # The checked answer, then the same with its follow-up chips (none from this fake).
+    assert len(out) == 4 and out[2][0] == out[3][0]
     final, panel, _session, _conversations = out[-1]
     assert 'class="cite"' in final["content"] and "<mark>" in panel
     assert 'data-doc-id="d1" data-start="10"' in panel
@@ -249,6 +251,15 @@ def test_chat_streams_then_shows_the_checked_answer_with_links() -> None:
         {"role": "assistant", "content": "Yes"},
     ]
     assert filters.sources == ["Wire"] and filters.date_from == "2024-11-01"
+
+
+def test_suggestions_follow_the_answer_as_clickable_options() -> None:
+    q = "What did Dmitry Peskov deny?"
+    final = Answer(answer="Russia said 84 [1].", citations=[citation()], suggestions=[q])
+    out = list(Handlers(FakeAssistant(final=final)).respond("How many drones?", []))
+    answer_first, with_chips = out[-2][0], out[-1][0]
+    assert "options" not in answer_first and with_chips["content"] == answer_first["content"]
+    assert with_chips["options"] == [{"label": q, "value": q}]
 
 
 @pytest.mark.parametrize(

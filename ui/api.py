@@ -185,7 +185,8 @@ def build_api(
 
     api_key: the Bearer token every request must carry (None: no key asked).
     key_required: refuse every request when no api_key is set (a non-loopback host).
-    answer_fn: (question, history) -> Answer with suggestions; default asks the assistant.
+    answer_fn: (question, history) -> Answer with its suggestions (tests); default asks the
+    assistant, then finds suggestions (after the content, in a stream).
     """
     api = FastAPI(title="News assistant API", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -193,7 +194,11 @@ def build_api(
         if answer_fn is not None:
             return answer_fn(question, history)
         ans: Answer = assistant.ask(question, history=history)
-        ans.suggestions = suggest(assistant, ans, history)
+        return ans
+
+    def add_suggestions(ans: Answer, history: list[dict[str, str]]) -> Answer:
+        if answer_fn is None:
+            ans.suggestions = suggest(assistant, ans, history)
         return ans
 
     def authorise(request: Request) -> None:
@@ -270,12 +275,13 @@ def build_api(
         created = int(time.time())
         if body.get("stream"):
             return StreamingResponse(
-                _stream(cid, created, question, history, answer),
+                _stream(cid, created, question, history, answer, add_suggestions),
                 media_type="text/event-stream",
                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
             )
         try:
             ans = await run_in_threadpool(answer, question, history)
+            ans = await run_in_threadpool(add_suggestions, ans, history)
         except Exception as err:
             raise _server_error(err, question) from None
         content = answer_content(ans)
@@ -340,6 +346,7 @@ async def _stream(
     question: str,
     history: list[dict[str, str]],
     answer: Callable[[str, list[dict[str, str]]], Answer],
+    add_suggestions: Callable[[Answer, list[dict[str, str]]], Answer],
 ) -> AsyncIterator[str]:
     def event(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         chunk = {
@@ -363,6 +370,11 @@ async def _stream(
         return
     for piece in content_deltas(ans):
         yield event({"content": piece})
+    # Suggestions come after the content: the reader has the answer while they are checked.
+    try:
+        ans = await run_in_threadpool(add_suggestions, ans, history)
+    except Exception as err:  # never lose an answer already sent for its suggestions
+        log.warning("suggestions for %r failed: %s", question, err)
     usage = _usage(question, history, answer_content(ans))
     yield event({}, "stop", usage=usage, **_extras(ans))
     yield "data: [DONE]\n\n"

@@ -122,14 +122,18 @@ class Handlers:
                     yield render_stream(text), gr.skip(), *keep
             if final is None:
                 raise AssistantError("No answer came back; ask again.")
-            final.suggestions = self._suggestions(final, past)
             aid = uuid.uuid4().hex[:8]
             reply: dict[str, Any] = {"role": "assistant", "content": render_answer(final, aid)}
+            panel = render_sources(final, aid)
+            yield reply, panel, *keep
+            # Then the follow-up chips (each is checked with a search: they come a moment
+            # after the answer), and the turn is saved with them.
+            final.suggestions = self._suggestions(final, past)
             if final.suggestions:
-                reply["options"] = [{"label": q, "value": q} for q in final.suggestions]
+                reply = {**reply, "options": [{"label": q, "value": q} for q in final.suggestions]}
             if self._save(session, message, final):
                 keep = (session, saved.list_update(self.store, session))
-            yield reply, render_sources(final, aid), *keep
+            yield reply, panel, *keep
         except Exception as err:  # shown in the chat as one line; the log keeps the trace
             if not isinstance(err, AssistantError):
                 log.exception("answering %r failed", message)
