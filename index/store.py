@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,27 @@ def read_legacy_manifest(path: Path) -> dict[str, dict[str, Any]]:
         return dict(data.get("documents", {}))
     except (OSError, ValueError, AttributeError):
         return {}
+
+
+def _chroma_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A Chroma server that dies mid-write gives one line naming the setting, not a traceback."""
+
+    @functools.wraps(method)
+    def wrapped(self: ChunkStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except AssistantError:
+            raise
+        except Exception as err:
+            if not self.host:
+                raise
+            raise AssistantError(
+                f"The Chroma server at {self.where} failed ({type(err).__name__}); check that "
+                "`chroma run` is up or fix ASSISTANT_CHROMA_HOST/ASSISTANT_CHROMA_PORT, then "
+                "run the command again (nothing already indexed is lost)."
+            ) from None
+
+    return wrapped
 
 
 class ChunkStore:
@@ -97,6 +119,7 @@ class ChunkStore:
                 f"embedding model gives {dimension}-d; run `assistant reset` and re-ingest."
             )
 
+    @_chroma_errors
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         for i in range(0, len(chunks), BATCH):
             part = chunks[i : i + BATCH]
@@ -107,17 +130,21 @@ class ChunkStore:
                 metadatas=[_json_safe(dict(c.metadata, start=c.start, end=c.end)) for c in part],
             )
 
+    @_chroma_errors
     def delete(self, chunk_ids: Iterable[str]) -> None:
         ids = list(chunk_ids)
         for i in range(0, len(ids), BATCH):
             self.collection.delete(ids=ids[i : i + BATCH])
 
+    @_chroma_errors
     def delete_doc(self, doc_id: str) -> None:
         self.collection.delete(where={"doc_id": doc_id})
 
+    @_chroma_errors
     def count(self) -> int:
         return int(self.collection.count())
 
+    @_chroma_errors
     def ids(self) -> set[str]:
         """Every chunk id in the collection (what `assistant doctor` compares)."""
         out: set[str] = set()
@@ -133,6 +160,7 @@ class ChunkStore:
 
             SharedSystemClient.clear_system_cache()
 
+    @_chroma_errors
     def all(self) -> tuple[list[Chunk], np.ndarray]:
         """Every chunk with its embedding, in a stable order."""
         chunks: list[Chunk] = []
@@ -167,6 +195,7 @@ class ChunkStore:
         )
         return chunks, matrix
 
+    @_chroma_errors
     def query(
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:

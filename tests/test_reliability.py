@@ -295,3 +295,9 @@ def test_chroma_is_closed_between_writes(seeded_copy: Path) -> None:
     store = ChunkStore("all-MiniLM-L6-v2", 384, seeded_copy / "chroma")
     assert store.count() == a.status()["chunks"]
     store.close()
+
+
+def test_a_huge_question_is_declined_with_its_reason(seeded_copy: Path) -> None:
+    ans = make(seeded_copy).ask("How many drones? " * 6000)  # about 100 KB
+    assert ans.refused and ans.refusal_reason is not None
+    assert ans.refusal_reason.code == "question_too_long" and ans.citations == []
