@@ -294,8 +294,6 @@ def _name_kind(
         return "organisation", 0.6  # "NATO", "FTX", "OpenAI"
     if len(words) == 1 and prev in _PLACE_BEFORE:
         return "place", 0.5
-    if nxt in _SAYS:
-        return "person", 0.7
     if 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words):
         return "person", 0.6
     return "name", 0.4

@@ -1,13 +1,13 @@
 """Questions about several sources or claims: the evidence of each source side by side, and a
 yes/no verdict only where that evidence decides it.
 
-Decided from evidence:
-- order ("Did TechCrunch report X after The Verge discussed Y?"): the articles' own
-  `published_at`, never a guess;
-- "did A and B both report ...": yes when each named source has a sentence holding its claim
-  (most of the claim's words, one sentence), no when one source's retrieved articles hold
-  almost none of them.
-Everything else (consistency, change of tone) gets the evidence without a verdict.
+Decided from evidence: which was reported first ("Did TechCrunch report X after The Verge
+reported Y?"), from the articles' own `published_at`, never a guess. Everything else gets the
+evidence without a verdict: whether two sources' claims hold, agree or changed is a reading of
+the sentences, and the measurable proxy tried (each source's sentence holding most of its
+claim's words: yes; almost none: no) was right on 0.3-0.5 of the 5-23 MultiHop-RAG dev
+comparison/temporal questions it decided (150 sampled, seed 5), never above the majority
+answer's share among them, so it gives no verdict.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ from index.query_analysis import SourceMatcher, find_dates
 from index.retrieval import Hit
 from index.text import content_words
 
-# Share of a claim's content words one sentence must hold to count as that source saying it;
-# and the share below which the source's articles are taken not to say it.
-CLAIM_HELD = 0.6
-CLAIM_ABSENT = 0.2
+# "reported ... before/after": the question asks about the order of the reports themselves,
+# not of events in them ("unaware of her success before it was widely recognized").
 _ORDER = re.compile(
-    r"\b(?P<w>before|after|prior to|earlier than|later than|preceding|following)\b", re.I
+    r"\b(?:report|reported|publish|published|cover|covered|discuss|discussed|release|released|"
+    r"come out|came out|run|ran|write|wrote|post|posted)\b[^,;?]{0,120}?"
+    r"\b(?P<w>before|after|prior to|earlier than|later than)\b",
+    re.I,
 )
-_LATER = ("after", "later than", "following")
+_LATER = ("after", "later than")
 # Questions whose yes/no turns on a judgement of tone or consistency, which evidence
 # sentences side by side cannot settle mechanically.
 _JUDGEMENT = re.compile(
@@ -91,26 +92,18 @@ def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) ->
 
 def verdict(question: str, found: list[Evidence]) -> str | None:
     """ "Yes", "No", or None where the evidence does not decide."""
-    if len(found) < 2:
-        return None
     order = _ORDER.search(question)
-    if order:
-        before = [e for e in found if e.start < order.start()]
-        after = [e for e in found if e.start > order.end()]
-        if before and after and before[0].candidate and after[0].candidate:
-            a, b = before[0].published_at, after[0].published_at
-            if not a or not b or a[:10] == b[:10]:
-                return None
-            later = order.group("w").lower() in _LATER
-            return "Yes" if (a > b) == later else "No"
+    if len(found) < 2 or order is None or _JUDGEMENT.search(question):
         return None
-    if _JUDGEMENT.search(question):
+    before = [e for e in found if e.start < order.start("w")]
+    after = [e for e in found if e.start > order.end("w")]
+    if not (before and after and before[0].candidate and after[0].candidate):
         return None
-    if all(e.candidate is not None and e.held >= CLAIM_HELD for e in found):
-        return "Yes"
-    if any(e.held < CLAIM_ABSENT for e in found):
-        return "No"
-    return None
+    a, b = before[0].published_at, after[0].published_at
+    if not a or not b or a[:10] == b[:10]:
+        return None  # the same day: the dates do not settle which came first
+    later = order.group("w").lower() in _LATER
+    return "Yes" if (a > b) == later else "No"
 
 
 def side_by_side(

@@ -45,7 +45,10 @@ class CachedAssistant(Assistant):
     @property
     def home(self) -> Any:  # type: ignore[override]
         n = len({c.doc_id for c in self._cached.chunks})
-        return SimpleNamespace(catalog=SimpleNamespace(count_articles=lambda: n))
+        # No wire copies without a catalog: each cited story has no other outlets.
+        return SimpleNamespace(
+            catalog=SimpleNamespace(count_articles=lambda: n, copies_of=lambda ids: {})
+        )
 
     def _ensure_corpus(self) -> None:
         return None
@@ -54,8 +57,9 @@ class CachedAssistant(Assistant):
         return self._cached
 
     def retrieve(
-        self, question: str, k: int | None = None, filters: Filters | None = None
+        self, question: str, k: int | None = None, filters: Filters | None = None, *_: Any
     ) -> list[Hit]:
+        # The eval asks without a reference date (as_of), so relative time is not resolved.
         return self._cached.search(question, k=k or self.settings.retrieve_k, filters=filters)
 
 

@@ -157,19 +157,22 @@ def test_order_verdict_comes_from_published_dates() -> None:
     assert again is not None and again.startswith("Yes.")
 
 
-def test_both_sources_holding_their_claim_is_a_yes_and_judgements_get_no_verdict() -> None:
+def test_claims_and_judgements_get_the_evidence_without_a_verdict() -> None:
     passages = hits(
         [
             ("TechCrunch", "2023-10-01", "Acme raised 40 million dollars in new funding."),
             ("The Verge", "2023-10-02", "Acme faces a lawsuit over its data practices."),
         ]
     )
-    q = "Does TechCrunch report that Acme raised new funding, while The Verge reports a lawsuit over Acme's data practices?"
-    answer = side_by_side(q, passages, rank_sentences(q, passages, None))
-    assert answer is not None and answer.startswith("Yes.")
-    q2 = "Is the TechCrunch portrayal of Acme consistent with The Verge's coverage of Acme?"
-    answer2 = side_by_side(q2, passages, rank_sentences(q2, passages, None))
-    assert answer2 is not None and not answer2.startswith(("Yes", "No"))
+    for q in [
+        "Does TechCrunch report that Acme raised new funding, while The Verge reports a "
+        "lawsuit over Acme's data practices?",
+        "Is the TechCrunch portrayal of Acme consistent with The Verge's coverage of Acme?",
+        "Was Acme's funding not reported by TechCrunch before The Verge reported the lawsuit?",
+    ]:
+        answer = side_by_side(q, passages, rank_sentences(q, passages, None))
+        assert answer is not None and not answer.startswith(("Yes", "No")), q
+        assert "[1]" in answer and "[2]" in answer
 
 
 @pytest.mark.slow
@@ -184,3 +187,27 @@ def test_end_to_end_decline_and_direct_answer(seeded_home: Path) -> None:
         "Washington Post ["
     )
     assert named.citations and "Washington Post" in named.citations[0].text
+
+
+def test_amounts_must_be_the_asked_kind_and_beside_the_counted_noun() -> None:
+    passages = hits(
+        [
+            (
+                "Fortune",
+                "2023-10-01",
+                "About 60 athletes attended the dinner for equal prize money.",
+            ),
+            ("Fortune", "2023-10-01", "The 55-year-old actor spoke to 300 fans in Baltimore."),
+        ]
+    )
+    money = "How much prize money did the athletes receive at the dinner?"
+    cands = rank_sentences(money, passages, None)
+    assert find_answers(money, passages, cands) == []  # a head count is not an amount of money
+    reason = type_check(money, "About 60 athletes attended [1].", False, passages, cands).reason
+    assert reason is not None and reason.code == "no_answer_of_type"
+    age = "How old is the actor who spoke in Baltimore?"
+    found = find_answers(age, passages, rank_sentences(age, passages, None))
+    assert [f.text for f in found] == ["55-year-old"]
+    fans = "How many fans did the actor speak to in Baltimore?"
+    found = find_answers(fans, passages, rank_sentences(fans, passages, None))
+    assert [f.text for f in found] == ["300"]
