@@ -122,30 +122,34 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true", help="skip the plain pipeline")
     args = ap.parse_args()
     records = json.loads((DATA / "corpus.json").read_text())[: args.articles]
+    print(
+        f"{len(records)} MultiHop-RAG articles, median of {args.runs} run(s), model loads excluded"
+    )
+    print(
+        f"{'pipeline':34} {'seconds':>8} {'chunks':>7} {'chunks/s':>9} {'vs plain':>9}", flush=True
+    )
+    base: tuple[float, int] | None = None
+
+    def row(name: str, sec: float, n: int) -> None:
+        ratio = f"{(n / sec) / (base[1] / base[0]):.2f}x" if base else "-"
+        print(f"{name:34} {sec:8.1f} {n:7d} {n / sec:9.1f} {ratio:>9}", flush=True)
+
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         corpus = tmp / "articles.json"
         corpus.write_text(json.dumps(records))
-        results: dict[str, tuple[float, int]] = {}
         if not args.no_baseline:
-            results["plain LlamaIndex pipeline"] = timed(plain_pipeline(records, tmp), args.runs)
+            base = timed(plain_pipeline(records, tmp), args.runs)
+            row("plain LlamaIndex pipeline", *base)
+        first = 0.0
         for precision in ("fp32", "bf16"):
-            results[f"assistant ingest ({precision})"] = timed(
-                ours(corpus, tmp, precision), args.runs
-            )
+            sec, n = timed(ours(corpus, tmp, precision), args.runs)
+            row(f"assistant ingest ({precision})", sec, n)
+            first = sec
         last = Assistant(Settings(home=tmp / "ours-bf16-1", llm="extractive", progress=False))
         t = time.perf_counter()
         again = last.ingest([str(corpus)])
         t_again = time.perf_counter() - t
-    base = results.get("plain LlamaIndex pipeline")
-    print(
-        f"{len(records)} MultiHop-RAG articles, median of {args.runs} run(s), model loads excluded"
-    )
-    print(f"{'pipeline':34} {'seconds':>8} {'chunks':>7} {'chunks/s':>9} {'vs plain':>9}")
-    for name, (sec, n) in results.items():
-        ratio = f"{(n / sec) / (base[1] / base[0]):.2f}x" if base else "-"
-        print(f"{name:34} {sec:8.1f} {n:7d} {n / sec:9.1f} {ratio:>9}")
-    first = results["assistant ingest (bf16)"][0]
     print(f"re-ingest unchanged: {t_again:.2f}s = {t_again / first:.3f}x the first ingest "
           f"({again.summary()})")  # fmt: skip
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
