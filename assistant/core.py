@@ -114,7 +114,9 @@ class Assistant:
 
     def _current_index(self) -> HybridIndex:
         if self._live is None:
-            self._live = LiveIndex(self.home, lambda: self.embedder)
+            self._live = LiveIndex(
+                self.home, lambda: self.embedder, self.settings.retrieval.config()
+            )
         with self._lock:
             return self._live.current()
 
@@ -131,8 +133,8 @@ class Assistant:
                 store,
                 catalog,
                 self.embedder,
-                s.chunk_size,
-                s.chunk_overlap,
+                s.retrieval.chunk_size,
+                s.retrieval.chunk_overlap,
                 progress=_tqdm_progress("ingest") if show else None,
                 max_article_chars=s.max_article_chars,
                 fetch_limits=s.fetch_limits(),
@@ -159,7 +161,7 @@ class Assistant:
         (index/timeref.py); without, the question is searched as written."""
         self._ensure_corpus()
         index = self._current_index()
-        k = k or self.settings.retrieve_k
+        k = k or self.settings.retrieval.retrieve_k
         if as_of is None:
             return index.search(question, k, filters)
         from index.timeref import resolve_time, search_in_time
@@ -218,8 +220,8 @@ class Assistant:
             )
             return
         t = time.perf_counter()
-        hits = self.retrieve(standalone, self.settings.retrieve_k, filters, as_of)
-        passages = hits[: self.settings.top_k]
+        hits = self.retrieve(standalone, self.settings.retrieval.retrieve_k, filters, as_of)
+        passages = hits[: self.settings.retrieval.top_k]
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         candidates = rank_sentences(standalone, passages, self.embedder, focus=question)

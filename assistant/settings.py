@@ -2,20 +2,137 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 import index  # noqa: F401  (sets the offline environment before any model library loads)
+from index.retrieval_config import RetrievalConfig
 
 if TYPE_CHECKING:
     from index.fetch import FetchLimits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO_ROOT / "seeds"
+
+
+_TUNED = RetrievalConfig()  # the defaults below are RetrievalConfig's: one place for each value
+_MULTIHOP = "MultiHop-RAG dev, benchmarks/multihop_retrieval.py"
+
+
+class RetrievalSettings(BaseModel):
+    """How passages are found (index/retrieval.py) and how many the answer step gets.
+
+    The ranking fields are RetrievalConfig's (index/retrieval_config.py), tuned on the
+    MultiHop-RAG dev queries with benchmarks/multihop_retrieval.py, whose table has a row per
+    step (vector, bm25, fusion, +metadata, +decompose(interleave), +rerank=full) and `--set
+    FIELD=VALUE` to measure another value (shipped method, sample 300 seed 1: Hits@4 0.917,
+    MRR@10 0.782, FactRecall@10 0.770). top_k, retrieve_k, chunk_size and chunk_overlap also
+    keep their names from before this group: ASSISTANT_TOP_K, Settings(top_k=...) and
+    settings.top_k still work; ASSISTANT_RETRIEVAL__TOP_K wins over ASSISTANT_TOP_K.
+    """
+
+    top_k: int = Field(
+        default=4,
+        description="Passages given to the answer step, numbered [1..k] (the eval's hits@4).",
+    )
+    retrieve_k: int = Field(
+        default=10,
+        description="Passages retrieved before the answer step takes its top_k (the eval's "
+        "hits@10, mrr@10 and fact_recall@10 window).",
+    )
+    chunk_size: int = Field(
+        default=256,
+        description="Chunk size in tokens (LlamaIndex SentenceSplitter). Every retrieval and "
+        "answer figure was measured with 256/32; applies to articles indexed afterwards.",
+    )
+    chunk_overlap: int = Field(default=32, description="Chunk overlap in tokens; see chunk_size.")
+    bm25_weight: float = Field(
+        default=_TUNED.bm25_weight,
+        description="Share of BM25 in the fused score: 1 = BM25 only, 0 = vectors only "
+        f"(rows vector, bm25, fusion; {_MULTIHOP}).",
+    )
+    source_boost: float = Field(
+        default=_TUNED.source_boost,
+        description=f"Bonus for chunks of a source the question names (row +metadata; {_MULTIHOP}).",
+    )
+    date_boost: float = Field(
+        default=_TUNED.date_boost,
+        description=f"Bonus for chunks published on a date the question names (row +metadata; "
+        f"{_MULTIHOP}).",
+    )
+    decompose: bool = Field(
+        default=_TUNED.decompose,
+        description="Split compound questions into sub-queries, one per named source and per "
+        f"claim (index/query_analysis.py; row +decompose(interleave); {_MULTIHOP}).",
+    )
+    sub_constraint: float = Field(
+        default=_TUNED.sub_constraint,
+        description=f"Bonus inside a sub-query for chunks of its own source or date ({_MULTIHOP}).",
+    )
+    sub_dense: bool = Field(
+        default=_TUNED.sub_dense,
+        description="Embed each sub-query too instead of BM25 only: the same quality for 4-5x "
+        f"the encode time ({_MULTIHOP} --set sub_dense=1).",
+    )
+    rerank: bool = Field(
+        default=_TUNED.rerank,
+        description="Order the candidates of all sub-queries with the logistic second stage "
+        "(index/rerank.py, weights from --fit-reranker); off, their rankings are interleaved "
+        f"(row +rerank=full; {_MULTIHOP}).",
+    )
+    sub_context: float = Field(
+        default=_TUNED.sub_context,
+        description="With rerank off only: share of the whole question's score mixed into each "
+        f"sub-query's ranking ({_MULTIHOP}).",
+    )
+    max_per_doc: int = Field(
+        default=_TUNED.max_per_doc,
+        description="Most chunks of one article in the top k, 0 for no cap: a cap of 2-3 lowered "
+        f"the figures (row full-max2-per-article; {_MULTIHOP}).",
+    )
+    pool_main: int = Field(
+        default=_TUNED.pool_main,
+        description=f"Second-stage candidates from the whole question's ranking ({_MULTIHOP}).",
+    )
+    pool_sub: int = Field(
+        default=_TUNED.pool_sub,
+        description=f"Second-stage candidates from each sub-query's ranking ({_MULTIHOP}).",
+    )
+
+    def config(self) -> RetrievalConfig:
+        """The ranking fields as index/ takes them (index/ reads no settings)."""
+        return RetrievalConfig(
+            **{f.name: getattr(self, f.name) for f in dataclasses.fields(RetrievalConfig)}
+        )
+
+
+# The retrieval fields that were top-level settings before the group: still read from
+# ASSISTANT_<NAME>, keyword arguments and attributes.
+_FLAT_RETRIEVAL = ("top_k", "retrieve_k", "chunk_size", "chunk_overlap")
+
+
+class _FlatRetrievalVariables(PydanticBaseSettingsSource):
+    """ASSISTANT_TOP_K and the other flat names of _FLAT_RETRIEVAL, read into the retrieval
+    group; it comes after the environment source, so ASSISTANT_RETRIEVAL__TOP_K wins."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        prefix = str(self.config.get("env_prefix", "")).lower()
+        env = {k.lower(): v for k, v in os.environ.items()}
+        found = {n: env[prefix + n] for n in _FLAT_RETRIEVAL if prefix + n in env}
+        return {"retrieval": found} if found else {}
 
 
 class RefusalSettings(BaseModel):
@@ -136,10 +253,6 @@ class Settings(BaseSettings):
         default=None, description="Chroma server host; unset means an embedded PersistentClient."
     )
     chroma_port: int = Field(default=8000, description="Chroma server port (with chroma_host).")
-    chunk_size: int = Field(default=256, description="Chunk size in tokens (SentenceSplitter).")
-    chunk_overlap: int = Field(default=32, description="Chunk overlap in tokens.")
-    top_k: int = Field(default=4, description="Passages given to the answer step.")
-    retrieve_k: int = Field(default=10, description="Passages retrieved before the answer step.")
     max_answer_sentences: int = Field(
         default=2, description="Most sentences in an extractive answer."
     )
@@ -154,6 +267,10 @@ class Settings(BaseSettings):
         default=True, description="Index seeds_dir on the first question if the index is empty."
     )
     progress: bool = Field(default=True, description="Show progress bars on long work.")
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings,
+        description="How passages are found and how many the answer step gets.",
+    )
     refusal: RefusalSettings = Field(
         default_factory=RefusalSettings, description="When questions are declined."
     )
@@ -183,6 +300,51 @@ class Settings(BaseSettings):
         description="How long a writer (ingest, forget, reset) waits for another process's "
         "write lock on the same home before giving up with an error.",
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        flat = _FlatRetrievalVariables(settings_cls)
+        return init_settings, env_settings, flat, dotenv_settings, file_secret_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_retrieval_arguments(cls, data: Any) -> Any:
+        """Settings(top_k=3) sets retrieval.top_k (flat keys here come from keyword arguments:
+        the flat variables arrive already grouped), and wins over the group's variables."""
+        if not isinstance(data, dict) or not any(n in data for n in _FLAT_RETRIEVAL):
+            return data
+        data = dict(data)
+        group = data.get("retrieval") or {}
+        group = group.model_dump() if isinstance(group, BaseModel) else dict(group)
+        for name in _FLAT_RETRIEVAL:
+            if name in data:
+                group[name] = data.pop(name)
+        data["retrieval"] = group
+        return data
+
+    # The flat names as read aliases of the group (see _FLAT_RETRIEVAL).
+    @property
+    def top_k(self) -> int:
+        return self.retrieval.top_k
+
+    @property
+    def retrieve_k(self) -> int:
+        return self.retrieval.retrieve_k
+
+    @property
+    def chunk_size(self) -> int:
+        return self.retrieval.chunk_size
+
+    @property
+    def chunk_overlap(self) -> int:
+        return self.retrieval.chunk_overlap
 
     @property
     def chroma_dir(self) -> Path:

@@ -23,14 +23,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.refusal import refusal_features  # noqa: E402
 from assistant.extractive import rank_sentences  # noqa: E402
+from assistant.refusal import refusal_features  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "multihop-rag"
 
 
 def features(a: Assistant, question: str, null: bool) -> dict[str, float]:
-    passages = a.retrieve(question, a.settings.top_k)
+    passages = a.retrieve(question, a.settings.retrieval.top_k)
     cands = rank_sentences(question, passages, a.embedder)
     unindexed = a._current_index().analyse(question).unindexed_sources
     return {**refusal_features(question, passages, cands, unindexed), "null": float(null)}

@@ -18,14 +18,21 @@ from index.embeddings import Embedder
 from index.home import DataHome
 from index.lexicon import Lexicon
 from index.retrieval import HybridIndex
+from index.retrieval_config import RetrievalConfig
 
 
 class LiveIndex:
     """`current()` is the HybridIndex of the catalog's latest generation."""
 
-    def __init__(self, home: DataHome, embedder: Callable[[], Embedder]) -> None:
+    def __init__(
+        self,
+        home: DataHome,
+        embedder: Callable[[], Embedder],
+        config: RetrievalConfig | None = None,
+    ) -> None:
         self.home = home
         self.embedder = embedder
+        self.config = config  # passed on to each HybridIndex (None: the tuned defaults)
         self.index: HybridIndex | None = None
         self.version: tuple[str, int] = ("", -1)
         self._lexicon: Lexicon | None = None
@@ -61,7 +68,7 @@ class LiveIndex:
         known = len(self.lexicon.terms)
         counts = self.lexicon.counts([(c.id, HybridIndex.index_text(c)) for c in chunks])
         self.index = HybridIndex(
-            chunks, vectors, self.embedder(), token_counts=counts,
+            chunks, vectors, self.embedder(), config=self.config, token_counts=counts,
             also_sources=catalog.copy_sources(),
         )  # fmt: skip
         self.version = version
