@@ -84,12 +84,9 @@ class Answer:
     # the page and the /v1 API, empty from plain ask().
     suggestions: list[str] = field(default_factory=list)
 
-    @property
-    def text(self) -> str:
-        return self.answer
-
     def to_dict(self) -> dict[str, Any]:
-        """The `ask --json` object of DESIGN.md, plus the citation check's record."""
+        """The `ask --json` object (its fields: `assistant ask --help`), then the citation
+        check's record."""
         return {
             "answer": self.answer,
             "citations": [c.to_dict() for c in self.citations],

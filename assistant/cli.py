@@ -86,19 +86,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    """Answer one question with citations (--json prints the DESIGN.md object)."""
-    assistant = _assistant()
-    as_of = args.as_of
+    """Answer one question with citations."""
+    ans = _assistant().ask(args.question, filters=_filters(args), as_of=args.as_of)
     if args.json:
-        ans = assistant.ask(args.question, filters=_filters(args), as_of=as_of)
         print(json.dumps(ans.to_dict(), indent=2))
-        return 0
-    final = None
-    for item in assistant.stream(args.question, filters=_filters(args), as_of=as_of):
-        if isinstance(item, Answer):
-            final = item
-    assert final is not None
-    print_answer(final)
+    else:
+        print_answer(ans)
     return 0
 
 
@@ -221,7 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--every", type=float, metavar="MINUTES", help="refresh every MINUTES")
     p = add("ask", cmd_ask)
     p.add_argument("question")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: answer, citations (n, doc_id, title, source, url, file, "
+        "published_at, text, start, end, page, score, also_in), refused, refusal_reason "
+        "(code, message), timings_ms, then the citation check's record",
+    )
     p.add_argument("--source", action="append", help="only this source (repeatable)")
     p.add_argument("--date-from", help="only articles published on or after (YYYY-MM-DD)")
     p.add_argument("--date-to", help="only articles published on or before (YYYY-MM-DD)")

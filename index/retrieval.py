@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -66,7 +66,6 @@ class Hit:
     score: float
     bm25: float = 0.0
     dense: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,7 +99,6 @@ class HybridIndex:
         chunks: list[Chunk],
         embeddings: np.ndarray,
         embedder: Embedder,
-        bm25_weight: float | None = None,
         config: RetrievalConfig | None = None,
         token_counts: TermCounts | None = None,
         also_sources: dict[str, list[str]] | None = None,
@@ -108,10 +106,7 @@ class HybridIndex:
         self.chunks = chunks
         self.embeddings = np.asarray(embeddings, dtype=np.float32)
         self.embedder = embedder
-        cfg = config or RetrievalConfig()
-        if bm25_weight is not None:
-            cfg = cfg.replace(bm25_weight=bm25_weight)
-        self.config = cfg
+        self.config = config or RetrievalConfig()
         self.scorer = LinearScorer.default()
         # Outlets that carried a wire copy of an article (its story) count as its sources
         # for source filters and for matching the publications a question names.
@@ -145,10 +140,6 @@ class HybridIndex:
         texts = [] if token_counts is not None else [self.index_text(c) for c in chunks]
         self._bm25 = BM25(texts, counts=token_counts) if chunks else None
 
-    @property
-    def bm25_weight(self) -> float:
-        return self.config.bm25_weight
-
     @staticmethod
     def index_text(chunk: Chunk) -> str:
         return f"{chunk.title}\n{chunk.source}\n{chunk.text}"
@@ -161,12 +152,6 @@ class HybridIndex:
         if self._bm25 is None:
             return np.zeros(0, dtype=np.float32)
         return self._bm25.scores(query)
-
-    def dense_scores(self, query: str) -> np.ndarray:
-        if not self.chunks:
-            return np.zeros(0, dtype=np.float32)
-        q = self.embedder.embed_query(query)
-        return np.asarray(self.embeddings @ q, dtype=np.float32)
 
     def _dense_many(self, texts: list[str], cfg: RetrievalConfig) -> list[np.ndarray]:
         if cfg.bm25_weight >= 1.0:

@@ -156,6 +156,9 @@ def test_ask_as_of(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["ask", q, "--as-of", "2023-10-25", "--json"]) == 0
         out = json.loads(capsys.readouterr().out)
         assert out["citations"][0]["url"] == "https://c.test/2"
+        assert main(["ask", q, "--as-of", "2023-10-25"]) == 0  # the same answer, as text
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0] == out["answer"] and "https://c.test/2" in lines[1]
         assert main(["ask", q, "--as-of", "soon"]) == 2
         assert "YYYY-MM-DD" in capsys.readouterr().err
     finally:
