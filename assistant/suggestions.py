@@ -5,35 +5,28 @@ named person or body ("Kremlin spokesperson Dmitry Peskov denied the reports" ->
 Dmitry Peskov deny?"), so the name and the verb both come from the article. Before it is
 shown, a suggestion is checked the way a question is before any answer is written: retrieval
 must bring back the article it came from within the passages an answer would use, and the
-refusal gate (assistant/refusal.py) must let it through. No answer is generated for it.
+refusal gate (assistant/refusal.py), fed lexical sentence scores, must let it through. No
+answer is generated for it. benchmarks/suggestions.py measures how often they are answered.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
-
-import numpy as np
 
 from assistant.answer import Answer, Citation
 from assistant.extractive import rank_sentences
 from assistant.refusal import refusal_reason
 from assistant.text import STOPWORDS, content_words, sentences
-from index.embeddings import Embedder
 
 log = logging.getLogger("assistant.suggestions")
 
 MAX_SUGGESTIONS = 3
 MAX_CHECKS = 8  # retrieval checks per answer
-# Time for all checks of one answer: a check embeds the sentences of passages not seen before
-# (about 1 s for four new MultiHop passages on a busy 2-core machine), so few fit.
-BUDGET_S = 2.5
-CACHE_TEXTS = 4096  # sentence vectors kept between checks (1.5 KB each)
+BUDGET_S = 2.5  # time for all checks of one answer (a check is one search, ~0.1 s)
 
 # Reported-speech verbs and the question each one makes ("warned" -> "What did X warn about?").
 _VERBS = {
@@ -131,46 +124,6 @@ def _known(answer: Answer, history: Sequence[Any] | None) -> set[str]:
     return out
 
 
-class CachedEmbedder(Embedder):
-    """Another embedder's vectors, kept per text: each check ranks the same article sentences
-    with a new question, so after the first check only the question is embedded (MiniLM on
-    one thread of a busy 2-core machine: about 1.7 s for an article's 30 sentences)."""
-
-    def __init__(self, inner: Embedder, size: int = CACHE_TEXTS) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dimension = inner.dimension
-        self.size = size
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        vectors: Any = self.inner.embed(missing, batch_size) if missing else []
-        with self._lock:
-            for text, vec in zip(missing, vectors, strict=True):
-                self._cache[text] = vec
-            for text in texts:
-                self._cache.move_to_end(text)
-            rows = [self._cache[t] for t in texts]
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
-        return np.stack(rows) if rows else np.zeros((0, self.dimension), dtype=np.float32)
-
-
-_CACHES: dict[int, CachedEmbedder] = {}
-_CACHES_LOCK = threading.Lock()
-
-
-def _cached(embedder: Embedder) -> CachedEmbedder:
-    with _CACHES_LOCK:
-        cache = _CACHES.get(id(embedder))
-        if cache is None or cache.inner is not embedder:
-            cache = _CACHES[id(embedder)] = CachedEmbedder(embedder)
-        return cache
-
-
 def is_answerable(assistant: Any, question: str, doc_id: str) -> bool:
     """Retrieval brings `doc_id` into the passages an answer would use and the refusal gate
     lets the question through (no answer is generated)."""
@@ -179,7 +132,10 @@ def is_answerable(assistant: Any, question: str, doc_id: str) -> bool:
     passages = hits[: s.top_k]
     if doc_id not in {h.chunk.doc_id for h in passages}:
         return False
-    candidates = rank_sentences(question, passages, _cached(assistant.embedder), focus=question)
+    # Lexical ranking only: the gate's dense features need every new passage sentence
+    # embedded (1 to 4 s a check on a busy 2-core machine). Without them the gate is stricter
+    # (a question missing names needs a dense match), never looser.
+    candidates = rank_sentences(question, passages, None, focus=question)
     unindexed: Sequence[str] = ()
     index_of = getattr(assistant, "_current_index", None)
     if index_of is not None:
