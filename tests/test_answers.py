@@ -33,9 +33,13 @@ def score(a: Assistant) -> dict[str, float]:
         ev = all(any(norm(e) in norm(c.text) for c in ans.citations) for e in q["evidence"])
         answered += ok
         cited += ok and ev
-        for c in ans.citations:  # every citation points into the article, by offsets
-            assert c.end - c.start == len(c.text)
-            assert f"[{c.n}]" in ans.answer
+        given = a.retrieve(ans.standalone_question)[: a.settings.retrieval.top_k]
+        for c in ans.citations:
+            # [n] names the n-th passage the answer step was given, and the citation quotes
+            # its article file at the offsets it reports.
+            chunk = given[c.n - 1].chunk
+            assert (c.doc_id, c.start, c.end) == (chunk.doc_id, chunk.start, chunk.end)
+            assert c.file and Path(c.file).read_text(encoding="utf-8")[c.start : c.end] == c.text
     return {"accuracy": answered / n_ans, "cited": cited / n_ans, "refusal": refused_ok / n_un}
 
 
