@@ -40,9 +40,28 @@ _TITLES = frozenset(
         "quarterback", "senator", "governor", "mayor", "prince", "king", "queen", "pope", "general",
         "commander", "prosecutor", "lawyer", "attorney", "executive", "officer", "analyst",
         "economist", "professor", "leader", "envoy", "ambassador", "chancellor", "premier",
-        "speaker", "manager", "actor", "actress", "singer", "star", "player"
+        "speaker", "manager", "actor", "actress", "singer", "star", "player", "princess", "duke",
+        "duchess", "sir", "dame", "lord", "lady", "comedian", "filmmaker", "co-star", "rapper",
+        "producer", "writer", "novelist", "friend", "wife", "husband", "partner", "owner",
+        "striker", "midfielder", "defender", "goalkeeper", "pitcher", "receiver", "rookie"
     ]
 )  # fmt: skip
+# Titles that are part of how the name is written ("Prince William", "Sir Keir Starmer").
+_STYLES = frozenset(
+    [
+        "prince",
+        "princess",
+        "king",
+        "queen",
+        "duke",
+        "duchess",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "pope",
+    ]
+)
 _SAYS = frozenset(
     [
         "said", "says", "told", "wrote", "added", "warned", "denied", "argued", "noted",
@@ -236,7 +255,11 @@ def _name_spans(sentence: str, lexicon: Lexicon | None) -> list[Span]:
                 continue
             break
         # "U.S. President-elect Donald Trump": the name starts after the last title word.
-        titled = [k for k in range(i, j - 1) if toks[k][2].lower().split("-")[0] in _TITLES]
+        titled = [
+            k
+            for k in range(i, j - 1)
+            if toks[k][2].lower().split("-")[0] in _TITLES and toks[k][2].lower() not in _STYLES
+        ]
         if titled:
             i = titled[-1] + 1
         words = [t[2] for t in toks[i:j]]
@@ -258,6 +281,10 @@ def _name_spans(sentence: str, lexicon: Lexicon | None) -> list[Span]:
         after_place = spans and spans[-1].kind == "place"
         if kind == "name" and after_place and sentence[spans[-1].end : start].strip() == ",":
             kind, conf = "place", 0.7  # "Kurakhove, Donetsk"
+        if last != words[-1]:
+            # "Diana’s partner Dodi Fayed", "Trump’s communications director, Steven Cheung":
+            # the possessor is rarely the one asked about.
+            conf *= 0.6
         spans.append(Span(text, start, end, kind, conf))
         i = j
     return spans
@@ -284,7 +311,7 @@ def _name_kind(
         return "organisation", 0.85
     if low[-1] in _EVENT_HEADS:
         return "event", 0.8
-    if prev in _TITLES or (nxt in _SAYS and len(words) >= 2):
+    if prev in _TITLES or low[0] in _STYLES or (nxt in _SAYS and len(words) >= 2):
         return "person", 0.9
     if prev in _ORG_BEFORE or nxt in ("inc", "corp", "shares", "stock"):
         return "organisation", 0.8
