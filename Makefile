@@ -5,11 +5,12 @@ PIP     := $(VENV)/bin/pip
 STAMP   := $(VENV)/.installed
 QUESTION ?= How many Ukrainian drones did Russia's Ministry of Defense say it intercepted?
 MULTIHOP ?= ../shared/data/multihop-rag
+SUDO    := $(if $(filter 0,$(shell id -u)),,sudo)
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format ui eval-seeds bench-retrieval clean
+.PHONY: help install chromium demo test lint format ui eval-seeds bench-retrieval clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
@@ -34,7 +35,18 @@ $(STAMP): pyproject.toml
 demo: install ## Answer a question about seeds/ offline, with citations (QUESTION="...")
 	HF_HUB_OFFLINE=1 $(VENV)/bin/assistant ask "$(QUESTION)"
 
-test: install ## Lint, type-check and run every test (real models, real servers, real browser)
+# The page tests fail (never skip) without a browser, so `make test` finds or installs it first.
+chromium: ## Find Debian's Chromium for the page tests (CHROMIUM_PATH or PATH), else apt-get it
+	@[ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 || { \
+		echo "Chromium is missing: installing Debian's chromium with apt-get" >&2; \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium >/dev/null; \
+	} || { \
+		echo "make chromium: could not install Chromium; as root run" \
+			"'apt-get update && apt-get install -y chromium', or set CHROMIUM_PATH" >&2; \
+		exit 1; \
+	}
+
+test: install chromium ## Lint, type-check and run every test (real models, real servers, real browser)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy

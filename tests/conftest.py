@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +47,35 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+_CHROMIUM_FIX = (
+    "run `make chromium` (it installs Debian's chromium with apt-get; as root: apt-get update "
+    "&& apt-get install -y chromium), or set CHROMIUM_PATH to a working Chromium"
+)
+
+
+def chromium_path() -> str:
+    """Debian's Chromium for the page tests. Missing, the test fails saying how to install it:
+    a browser test that skipped would let `make test` pass without testing the page."""
+    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not found or not Path(found).is_file():
+        pytest.fail(f"Chromium is missing ({found or 'not on PATH'}): {_CHROMIUM_FIX}.", False)
+    return found
+
+
+def launch_chromium(pw: Any) -> Any:
+    """Headless Chromium through a started playwright; fails (never skips) when it cannot."""
+    path = chromium_path()
+    try:
+        return pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    except Exception as err:  # playwright raises its own Error with a long log
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        pytest.fail(f"{path} did not start ({first}): {_CHROMIUM_FIX}.", False)
 
 
 def seed_questions() -> list[dict]:

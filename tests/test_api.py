@@ -16,11 +16,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from assistant.answer import REFUSAL, Answer, RefusalReason
+from tests.conftest import launch_chromium
 from tests.scripted_llm import scripted_llm
 from tests.test_ui import (
     _OBSERVER,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DRONES_Q,
     SCREENSHOTS,
     FakeAssistant,
@@ -341,12 +340,10 @@ def test_openai_gradio_client_and_browser_get_the_same_cited_answer(
     g = Client(api_server, verbose=False).predict(DRONES_Q, api_name="/ask")
     assert g["answer"] == api_text and _cited(g["citations"]) == api_cited
 
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         try:
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.set_default_timeout(180_000)

@@ -24,16 +24,11 @@ import pytest
 
 from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
 from index.errors import AssistantError
-from tests.conftest import BIN, REPO, free_port, stop
+from tests.conftest import BIN, REPO, chromium_path, free_port, launch_chromium, stop
 from ui import render
 from ui.app import Handlers, build_app, make_filters
 from ui.serve import is_loopback, launch, parse_auth
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 SCREENSHOTS = Path(os.environ.get("UI_SCREENSHOT_DIR") or REPO / "artifacts" / "screenshots")
 DRONES_Q = "How many Ukrainian drones did Russia's Ministry of Defense say it intercepted?"
 HOSTILE_TITLE = "Hostile Pelican Report <script>window.__pwned=1</script>"
@@ -462,19 +457,28 @@ def test_api_eight_concurrent_clients_get_their_own_answers(ui_server: str) -> N
 # -- the page in headless Chromium -----------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium)"
-        )
     from playwright.sync_api import sync_playwright
 
+    chromium_path()  # fails before playwright starts when Chromium is missing
     pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        b = launch_chromium(pw)
+    except BaseException:
+        pw.stop()
+        raise
     try:
         yield b
     finally:
         b.close()
         pw.stop()
+
+
+def test_missing_chromium_fails_the_page_tests_saying_how(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-chromium"))
+    with pytest.raises(pytest.fail.Exception, match="make chromium"):
+        chromium_path()
 
 
 @pytest.fixture
