@@ -364,7 +364,11 @@ class Assistant:
             "embedding_model": self.embedding_name,
             "llm": self.llm_name,
             "home": str(s.home.resolve()),
-            "chroma": f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.chroma_dir),
+            "chroma": (
+                f"{s.chroma_host}:{s.chroma_port}"
+                if s.chroma_host
+                else str(self.home.config.chroma_dir)
+            ),
         }
 
     @property

@@ -116,6 +116,13 @@ def _charts(summary: dict[str, Any], records: Sequence[dict[str, Any]], out: Pat
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    def save(name: str, fig: Any, ax: Any) -> str:
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(out / name, dpi=100)
+        plt.close(fig)
+        return name
+
     written: list[str] = []
     by_type: dict[str, dict[str, Any]] = summary.get("by_type", {})
     series = [
@@ -134,11 +141,7 @@ def _charts(summary: dict[str, Any], records: Sequence[dict[str, Any]], out: Pat
         ax.set_xticklabels([f"{t}\n(n={by_type[t]['n']})" for t in types], fontsize=8)
         ax.set_ylim(0, 1.05)
         ax.set_title("Accuracy by question type")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        fig.savefig(out / "accuracy_by_type.png", dpi=100)
-        plt.close(fig)
-        written.append("accuracy_by_type.png")
+        written.append(save("accuracy_by_type.png", fig, ax))
     latencies = [float(r["latency_ms"]) for r in records if r.get("latency_ms") is not None]
     if latencies:
         fig, ax = plt.subplots(figsize=(5.5, 3.4))
@@ -150,11 +153,7 @@ def _charts(summary: dict[str, Any], records: Sequence[dict[str, Any]], out: Pat
         ax.set_xlabel(f"{what} latency (ms)")
         ax.set_ylabel("questions")
         ax.set_title("Latency")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        fig.savefig(out / "latency.png", dpi=100)
-        plt.close(fig)
-        written.append("latency.png")
+        written.append(save("latency.png", fig, ax))
     return written
 
 

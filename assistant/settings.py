@@ -25,8 +25,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO_ROOT / "seeds"
 
 
-_TUNED = RetrievalConfig()  # the defaults below are RetrievalConfig's: one place for each value
-_MULTIHOP = "MultiHop-RAG dev, benchmarks/multihop_retrieval.py"
+_TUNED = RetrievalConfig()
+
+
+def _tuned(name: str, what: str) -> Any:
+    """A ranking field: RetrievalConfig's default (one place for each value) and what it does,
+    measured with benchmarks/multihop_retrieval.py (the rows named, or `--set FIELD=VALUE`)."""
+    where = "MultiHop-RAG dev, benchmarks/multihop_retrieval.py"
+    return Field(default=getattr(_TUNED, name), description=f"{what} ({where}).")
 
 
 class RetrievalSettings(BaseModel):
@@ -56,58 +62,45 @@ class RetrievalSettings(BaseModel):
         "answer figure was measured with 256/32; applies to articles indexed afterwards.",
     )
     chunk_overlap: int = Field(default=32, description="Chunk overlap in tokens; see chunk_size.")
-    bm25_weight: float = Field(
-        default=_TUNED.bm25_weight,
-        description="Share of BM25 in the fused score: 1 = BM25 only, 0 = vectors only "
-        f"(rows vector, bm25, fusion; {_MULTIHOP}).",
+    bm25_weight: float = _tuned(
+        "bm25_weight",
+        "Share of BM25 in the fused score, 1 = BM25 only, 0 = vectors only: rows vector, bm25, "
+        "fusion",
     )
-    source_boost: float = Field(
-        default=_TUNED.source_boost,
-        description=f"Bonus for chunks of a source the question names (row +metadata; {_MULTIHOP}).",
+    source_boost: float = _tuned(
+        "source_boost", "Bonus for chunks of a source the question names: row +metadata"
     )
-    date_boost: float = Field(
-        default=_TUNED.date_boost,
-        description=f"Bonus for chunks published on a date the question names (row +metadata; "
-        f"{_MULTIHOP}).",
+    date_boost: float = _tuned(
+        "date_boost", "Bonus for chunks published on a date the question names: row +metadata"
     )
-    decompose: bool = Field(
-        default=_TUNED.decompose,
-        description="Split compound questions into sub-queries, one per named source and per "
-        f"claim (index/query_analysis.py; row +decompose(interleave); {_MULTIHOP}).",
+    decompose: bool = _tuned(
+        "decompose",
+        "Split compound questions into sub-queries, one per named source and per claim "
+        "(index/query_analysis.py): row +decompose(interleave)",
     )
-    sub_constraint: float = Field(
-        default=_TUNED.sub_constraint,
-        description=f"Bonus inside a sub-query for chunks of its own source or date ({_MULTIHOP}).",
+    sub_constraint: float = _tuned(
+        "sub_constraint", "Bonus inside a sub-query for chunks of its own source or date"
     )
-    sub_dense: bool = Field(
-        default=_TUNED.sub_dense,
-        description="Embed each sub-query too instead of BM25 only: the same quality for 4-5x "
-        f"the encode time ({_MULTIHOP} --set sub_dense=1).",
+    sub_dense: bool = _tuned(
+        "sub_dense",
+        "Embed each sub-query too, not only BM25: the same figures for 4-5x the encode time",
     )
-    rerank: bool = Field(
-        default=_TUNED.rerank,
-        description="Order the candidates of all sub-queries with the logistic second stage "
-        "(index/rerank.py, weights from --fit-reranker); off, their rankings are interleaved "
-        f"(row +rerank=full; {_MULTIHOP}).",
+    rerank: bool = _tuned(
+        "rerank",
+        "Order the candidates of all sub-queries with the logistic second stage (index/rerank.py, "
+        "weights from --fit-reranker); off, their rankings are interleaved: row +rerank=full",
     )
-    sub_context: float = Field(
-        default=_TUNED.sub_context,
-        description="With rerank off only: share of the whole question's score mixed into each "
-        f"sub-query's ranking ({_MULTIHOP}).",
+    sub_context: float = _tuned(
+        "sub_context",
+        "With rerank off only: share of the whole question's score in each sub-query's ranking",
     )
-    max_per_doc: int = Field(
-        default=_TUNED.max_per_doc,
-        description="Most chunks of one article in the top k, 0 for no cap: a cap of 2-3 lowered "
-        f"the figures (row full-max2-per-article; {_MULTIHOP}).",
+    max_per_doc: int = _tuned(
+        "max_per_doc",
+        "Most chunks of one article in the top k, 0 for none: a cap of 2-3 lowered the figures, "
+        "row full-max2-per-article",
     )
-    pool_main: int = Field(
-        default=_TUNED.pool_main,
-        description=f"Second-stage candidates from the whole question's ranking ({_MULTIHOP}).",
-    )
-    pool_sub: int = Field(
-        default=_TUNED.pool_sub,
-        description=f"Second-stage candidates from each sub-query's ranking ({_MULTIHOP}).",
-    )
+    pool_main: int = _tuned("pool_main", "Second-stage candidates from the whole question")
+    pool_sub: int = _tuned("pool_sub", "Second-stage candidates from each sub-query")
 
     def config(self) -> RetrievalConfig:
         """The ranking fields as index/ takes them (index/ reads no settings)."""
@@ -347,16 +340,8 @@ class Settings(BaseSettings):
         return self.retrieval.chunk_overlap
 
     @property
-    def chroma_dir(self) -> Path:
-        return self.home / "chroma"
-
-    @property
-    def manifest_path(self) -> Path:
-        """The JSON manifest of earlier versions, migrated into the catalog on first open."""
-        return self.home / "manifest.json"
-
-    @property
     def catalog_path(self) -> Path:
+        """The home's SQLite catalog (index/home.py), where saved conversations live too."""
         return self.home / "catalog.sqlite3"
 
     def fetch_limits(self) -> FetchLimits:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import BaseRequestHandler
 
 
 @dataclass
@@ -80,14 +81,22 @@ class _Quiet(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(routes: dict[str, Route]) -> Iterator[Server]:
-    """Serve `routes` on 127.0.0.1 (a free port) for the duration of the block."""
-    log: list[tuple[str, dict[str, str]]] = []
-    httpd = _Quiet(("127.0.0.1", 0), _handler(routes, log))
+def serving(handler: Callable[..., BaseRequestHandler], quiet: bool = False) -> Iterator[str]:
+    """Run `handler` on 127.0.0.1 (a free port) in a thread for the duration of the block;
+    yields the base URL. quiet: clients that hang up early leave no traceback."""
+    httpd = (_Quiet if quiet else ThreadingHTTPServer)(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", routes, log)
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@contextmanager
+def serve(routes: dict[str, Route]) -> Iterator[Server]:
+    """Serve `routes` on 127.0.0.1 (a free port) for the duration of the block."""
+    log: list[tuple[str, dict[str, str]]] = []
+    with serving(_handler(routes, log), quiet=True) as base:
+        yield Server(base, routes, log)

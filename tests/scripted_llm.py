@@ -15,12 +15,12 @@ import contextlib
 import http.server
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from assistant.text import content_words, sentences
+from tests.httpserver import serving
 
 WORD_DELAY_S = 0.04
 _PASSAGE_RE = re.compile(
@@ -111,11 +111,5 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def scripted_llm() -> Iterator[str]:
     """Serve the scripted model on a free port; yields its /v1 base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Handler) as base:
+        yield base + "/v1"

@@ -25,6 +25,7 @@ import pytest
 from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
 from index.errors import AssistantError
 from tests.conftest import BIN, REPO, chromium_path, free_port, launch_chromium, stop
+from tests.httpserver import Reply, serve
 from ui import render
 from ui.app import Handlers, build_app, make_filters
 from ui.serve import is_loopback, launch, parse_auth
@@ -598,34 +599,17 @@ def test_chat_streams_an_answer_whose_citation_opens_the_passage(page: Any) -> N
 
 
 @pytest.fixture
-def article_site(tmp_path: Path) -> Iterator[str]:
+def article_site() -> Iterator[str]:
     """A local web server with one news page (URL ingestion without the internet)."""
-    import functools
-    import http.server
-
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "ferry.html").write_text(
+    page = (
         "<html><head><title>Glimmerholm Ferry Gets Sails</title></head><body><article>"
         "<h1>Glimmerholm Ferry Gets Sails</h1><p>The Glimmerholm ferry was refitted with "
         "rigid sails that cut its diesel use by 38 percent, the operator said.</p>"
-        "</article></body></html>",
-        encoding="utf-8",
+        "</article></body></html>"
     )
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/ferry.html"
-    finally:
-        server.shutdown()
-        server.server_close()
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    with serve({"/ferry.html": Reply(200, page.encode(), html)}) as site:
+        yield site.url("/ferry.html")
 
 
 @pytest.mark.slow
