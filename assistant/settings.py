@@ -200,7 +200,7 @@ class Settings(BaseSettings):
 
     home: Path = Field(
         default=Path(".assistant"),
-        description="Directory holding all state (Chroma data, manifest, reports). "
+        description="Directory holding all state (catalog, Chroma data, lexicon, reports). "
         "Point it at a temporary directory to isolate a run.",
     )
     llm: Literal["auto", "local", "openai", "extractive"] = Field(
