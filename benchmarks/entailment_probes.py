@@ -119,6 +119,24 @@ def reached(sentence: str, answer: str) -> bool:
     return squash(sentence) in squash(answer_text)
 
 
+BEFORE = "b2825d2"  # the commit whose citation check issue 15 measured
+
+
+def checker_before(embedder: Any) -> Any:
+    """The citation check as it was at BEFORE, read from git: the "before" figures."""
+    import subprocess
+    import types
+
+    src = subprocess.run(
+        ["git", "show", f"{BEFORE}:assistant/citations.py"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    module = types.ModuleType("citations_before")
+    sys.modules["citations_before"] = module  # dataclasses look their module up
+    exec(compile(src, "citations_before.py", "exec"), module.__dict__)
+    return module.CitationChecker(embedder)
+
+
 def question_for(probe: Probe, hit: Any) -> str:
     """The probe's question, or one about its anchor where the probe's sentence answers a
     neighbouring fact (the question-focus rule would drop it whatever its truth: that is not
@@ -138,7 +156,9 @@ def run_check(
     from index.retrieval import Hit
 
     articles = articles_for(probes)
-    checker = CitationChecker(bundled_embedder(), entailment=entailment)
+    checker = (
+        CitationChecker(bundled_embedder()) if entailment else checker_before(bundled_embedder())
+    )
     out = []
     for p in probes:
         hit = Hit(passage_for(p, articles), score=1.0)
@@ -197,9 +217,7 @@ def run_e2e(probes: list[Probe], entailment: bool = True) -> list[tuple[Probe, b
         )
         assistant = Assistant(settings)
         if not entailment:  # the check as it was before issue 15
-            from assistant.citations import CitationChecker
-
-            assistant._checker = CitationChecker(assistant.embedder, entailment=False)
+            assistant._checker = checker_before(assistant.embedder)
         assistant.ingest([str(REPO / "seeds"), str(corpus)])
         for p in probes:
             current["probe"] = p
@@ -233,7 +251,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="test", choices=["dev", "test", "all"])
     ap.add_argument("--e2e", action="store_true", help="through Assistant.ask (scripted server)")
-    ap.add_argument("--before", action="store_true", help="the overlap check alone (pre-#15)")
+    ap.add_argument("--before", action="store_true", help=f"the check as it was at {BEFORE}")
     ap.add_argument("--question", action="store_true", help="check alone with the question")
     ap.add_argument("--verbose", action="store_true", help="print every wrong verdict")
     ap.add_argument("--json", action="store_true")
