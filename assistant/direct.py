@@ -228,10 +228,18 @@ def direct_text(
 ) -> str:
     """ "Dmitry Peskov [1]." then the supporting sentences, cited (a list for several); a
     sentence already in `after` (the text that will follow) is not repeated."""
-    names = [f"{f.text} [{f.cite_passage}]" for f in found]
+    extra = list(extra or [])
+    # Cite the answer where the shown sentences hold it, so it adds no passage of its own.
+    names = [
+        f"{f.text} [{next((c.passage for c in extra if f.text in c.text), f.cite_passage)}]"
+        for f in found
+    ]
     lead = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     chosen: list[Candidate] = []
-    for c in [f.support[0] for f in found] + list(extra or []):
+    # With one sentence per named source to show, the answer's own sentence is added only
+    # when none of them names it: every further citation is one more to check.
+    support = [f.support[0] for f in found if not any(f.text in c.text for c in extra)]
+    for c in support + extra:
         if c not in chosen and len(chosen) < most and c.text.strip() not in after:
             chosen.append(c)
     return " ".join([f"{lead}.", *(cite(c) for c in chosen), after]).strip()

@@ -66,25 +66,25 @@ def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) ->
             lo, hi = (mentions[i - 1].end if i else 0), mention.start
         claim = question[lo:hi]
         dates = tuple(d.iso for d in dated if lo <= d.start < hi and not d.bound)
+        # The ranker's best sentence of that source (of that day, when the claim names one):
+        # the sentence the reader checks, and the article whose date a verdict uses.
+        chosen = next(
+            (
+                c
+                for c in candidates
+                if passages[c.passage - 1].chunk.source in mention.sources
+                and id(c) not in used
+                and (not dates or (passages[c.passage - 1].chunk.published_at or "")[:10] in dates)
+            ),
+            None,
+        )
         words = content_words(claim)
-        best: tuple[float, Candidate | None] = (-1.0, None)
-        for cand in candidates:
-            hit = passages[cand.passage - 1]
-            if hit.chunk.source not in mention.sources or id(cand) in used:
-                continue
-            if dates and (hit.chunk.published_at or "")[:10] not in dates:
-                continue
-            held = len(words & content_words(cand.text)) / max(1, len(words))
-            if held + 0.1 * cand.score > best[0] + 0.1 * (best[1].score if best[1] else 0):
-                best = (held, cand)
-        chosen = best[1]
+        held = len(words & content_words(chosen.text)) / max(1, len(words)) if chosen else 0.0
         if chosen is not None:
             used.add(id(chosen))
         published = passages[chosen.passage - 1].chunk.published_at if chosen else ""
         out.append(
-            Evidence(
-                mention.sources[0], mention.start, claim, chosen, max(0.0, best[0]), published or ""
-            )
+            Evidence(mention.sources[0], mention.start, claim, chosen, held, published or "")
         )
     found = [e for e in out if e.candidate is not None]
     return out if len(found) >= 2 else []
@@ -115,5 +115,6 @@ def side_by_side(
     if not found:
         return None
     said = verdict(question, found) if decide else None
-    sentences = [cite(e.candidate) for e in found if e.candidate is not None]
+    # At most three sources, as many sentences as the per-source extractive answer gives.
+    sentences = [cite(e.candidate) for e in found if e.candidate is not None][:3]
     return " ".join(([f"{said}."] if said else []) + list(dict.fromkeys(sentences)))
