@@ -687,7 +687,9 @@ def test_hostile_article_is_shown_escaped_and_never_runs(page: Any, tmp_path: Pa
     upload(page, article)
     expect(page.locator("#documents")).to_contain_text(HOSTILE_TITLE)
     page.get_by_role("tab", name="Ask").click()
-    record = ask(page, "How many pelicans did the wardens count at Quillmoor Bay?")
+    # "birds", the article's word: the answer-type check declines "How many pelicans" when
+    # the article counts birds (no_answer_of_type), which is not what this test is about.
+    record = ask(page, "How many birds did the wardens count at Quillmoor Bay?")
     assert "4,321" in record["final"] and HOSTILE_IMG in record["final"]
     entry = open_citation(page, 1)
     expect(entry).to_contain_text(HOSTILE_TITLE)
