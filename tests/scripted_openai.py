@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Union
+from typing import Any
 
 import pytest
 
@@ -64,7 +64,7 @@ class ScriptedRequest:
         return bool(self.body.get("stream"))
 
 
-Script = Union[str, list[str], Reply, Callable[[ScriptedRequest], Union[str, Reply]]]
+Script = str | list[str] | Reply | Callable[[ScriptedRequest], str | Reply]
 
 
 def _content(content: Any) -> str:
@@ -137,7 +137,7 @@ def _handler(server: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # quiet test output
 
         def _json(self, status: int, obj: dict[str, Any]) -> None:
@@ -156,7 +156,7 @@ def _handler(server: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
             self._json(401, _error("Incorrect API key provided.", "invalid_api_key"))
             return False
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if not self._authorised():
                 return
             if self.path.rstrip("/").endswith("/models"):
@@ -165,7 +165,7 @@ def _handler(server: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
             else:
                 self._json(404, _error(f"no route {self.path}", "not_found"))
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             if not self._authorised():
