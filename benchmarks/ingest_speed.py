@@ -94,18 +94,25 @@ def timed(run: Callable[[], int], runs: int) -> tuple[float, int]:
     return statistics.median(times), n
 
 
-def gate() -> None:
-    """MultiHop-RAG dev retrieval with the corpus encoded in fp32 and in bf16."""
-    from benchmarks.multihop_retrieval import load_corpus_index, load_queries, run_config
+def gate(sample: int | None) -> None:
+    """MultiHop-RAG dev retrieval with the corpus encoded in fp32 and in bf16 (the same
+    questions, encoded once in fp32 and shared by both runs)."""
+    from benchmarks.multihop_retrieval import (
+        MemoEmbedder,
+        load_corpus_index,
+        load_queries,
+        run_config,
+    )
     from index.embeddings import bundled_embedder
     from index.retrieval import HybridIndex, RetrievalConfig
 
-    queries = load_queries(None, None, 0)
+    queries = load_queries(None, sample, 0)
+    questions = MemoEmbedder(bundled_embedder("fp32"))
     rows = {}
     for precision in ("fp32", "bf16"):
         chunks, emb = load_corpus_index(precision=precision)
-        idx = HybridIndex(chunks, emb, bundled_embedder("fp32"))
-        rows[precision] = run_config(idx, RetrievalConfig(), queries)
+        idx = HybridIndex(chunks, emb, questions)
+        rows[precision] = run_config(idx, RetrievalConfig(), queries)["means"]
     keys = ("hits@10", "mrr@10", "fact_recall@10")
     print(f"\nMultiHop-RAG dev retrieval, {len(queries)} queries (questions encoded in fp32):")
     for p, r in rows.items():
@@ -119,8 +126,13 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=100, help="MultiHop-RAG articles to ingest")
     ap.add_argument("--runs", type=int, default=1, help="runs per pipeline (median reported)")
     ap.add_argument("--gate", action="store_true", help="also the fp32/bf16 retrieval gate")
+    ap.add_argument("--gate-only", action="store_true", help="only the retrieval gate")
+    ap.add_argument("--gate-sample", type=int, help="a random sample of N dev questions")
     ap.add_argument("--no-baseline", action="store_true", help="skip the plain pipeline")
     args = ap.parse_args()
+    if args.gate_only:
+        gate(args.gate_sample)
+        return
     records = json.loads((DATA / "corpus.json").read_text())[: args.articles]
     print(
         f"{len(records)} MultiHop-RAG articles, median of {args.runs} run(s), model loads excluded"
@@ -155,7 +167,7 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the whole run: {rss:.0f} MiB")
     if args.gate:
-        gate()
+        gate(args.gate_sample)
 
 
 if __name__ == "__main__":
