@@ -66,6 +66,8 @@ def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) ->
             lo, hi = (mentions[i - 1].end if i else 0), mention.start
         claim = question[lo:hi]
         dates = tuple(d.iso for d in dated if lo <= d.start < hi and not d.bound)
+        if not dates and any(e.source == mention.sources[0] for e in out):
+            continue  # the same source again, with no date to tell its articles apart
         # The ranker's best sentence of that source (of that day, when the claim names one):
         # the sentence the reader checks, and the article whose date a verdict uses.
         chosen = next(
