@@ -197,6 +197,7 @@ def run_e2e(probes: list[Probe], entailment: bool = True) -> list[tuple[Probe, b
         return cite(probe.sentence, n or 1)
 
     out = []
+    lost: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp, ScriptedOpenAI(answer) as server:
         corpus = Path(tmp) / "articles.jsonl"
         records = [
@@ -223,9 +224,20 @@ def run_e2e(probes: list[Probe], entailment: bool = True) -> list[tuple[Probe, b
             current["probe"] = p
             hit = Hit(passage_for(p, articles), score=1.0)
             ans = assistant.ask(question_for(p, hit))
-            out.append((p, reached(p.sentence, ans.answer)))
+            ok = reached(p.sentence, ans.answer)
+            out.append((p, ok))
+            if p.faithful and not ok:  # where faithful sentences are lost on the way
+                code = ans.refusal_reason.code if ans.refusal_reason else None
+                lost[
+                    "not retrieved" if p.id in misses
+                    else f"declined before generation ({code})" if not ans.dropped_sentences
+                    and ans.refused
+                    else "dropped by the check"
+                ] += 1  # fmt: skip
     if misses:
         print(f"anchor passage not retrieved for {len(misses)} probes: {', '.join(misses)}")
+    for why, n in lost.most_common():
+        print(f"faithful lost end to end, {why}: {n}")
     return out
 
 
