@@ -256,6 +256,30 @@ def roles(claim: str, span: str, passage: str) -> list[str]:
         # "Ukrainian officials" and "Ukraine's ... officials" name the same side.
         if mods and not any(m[:5] == a[:5] for m in mods):
             out.append(f"“{a} {noun}” where the passage has “{sorted(mods)[0]} {noun}”")
+    return out + _objects(ct, st, c_names, passage)
+
+
+PREPOSITIONS = frozenset(["to", "for", "against", "from", "at", "over", "into", "on", "with"])
+
+
+def _objects(
+    ct: list[str], st: list[str], c_names: list[tuple[int, str]], passage: str
+) -> list[str]:
+    """A name after "<word> <preposition>" ("aid to Russia") must be the one the passage has
+    there ("aid to Ukraine")."""
+    out = []
+    for i, name in c_names:
+        if i < 2 or ct[i - 1].lower() not in PREPOSITIONS or ct[i - 2].lower() in STOPWORDS:
+            continue
+        head, prep = stem(ct[i - 2]), ct[i - 1].lower()
+        there = set()
+        for k in range(len(st) - 2):
+            if stem(st[k]) == head and st[k + 1].lower() == prep:
+                j = k + 3 if st[k + 2].lower() in ("the", "a", "an") and k + 3 < len(st) else k + 2
+                if is_name(st[j], False, passage):
+                    there.add(stem(st[j]))
+        if there and not any(t[:5] == name[:5] for t in there):
+            out.append(f"“{ct[i - 2]} {prep} {name}” where the passage has {sorted(there)[0]}")
     return out
 
 

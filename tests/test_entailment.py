@@ -38,6 +38,7 @@ def seed_ctx() -> Context:
         "The Kremlin did not deny that Trump called Putin.",
         "Russia said it launched 145 drones on Saturday.",
         "Airstrikes killed at least six people and injured 21 last month.",
+        "European leaders are calling for increased aid to Russia.",
     ],
 )
 def test_issue_contradictions_are_caught(claim: str) -> None:
