@@ -15,6 +15,7 @@ from index.retrieval import Hit
 if TYPE_CHECKING:
     from assistant.core import Assistant
 
+
 def hit_to_node(hit: Hit) -> NodeWithScore:
     c = hit.chunk
     node = TextNode(

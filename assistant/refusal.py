@@ -10,6 +10,24 @@ from assistant.settings import RefusalSettings
 from index.retrieval import Hit
 
 
+def _evidence(
+    question: str, passages: list[Hit], candidates: list[Candidate], unindexed: Sequence[str]
+) -> tuple[dict[str, float], set[str], list[str]]:
+    """The policy's figures, the question's names the passages never mention, and the
+    publications it cites that are neither indexed nor quoted in the passages."""
+    coverage, missing_names = question_coverage(question, passages)
+    text = " ".join(h.chunk.text for h in passages).lower()
+    foreign = [s for s in unindexed if s.lower() not in text]
+    features = {
+        "coverage": coverage,
+        "missing_names": float(len(missing_names)),
+        "lexical": max((c.lexical for c in candidates), default=0.0),
+        "dense": max((c.dense for c in candidates), default=0.0),
+        "foreign_sources": float(len(foreign)),
+    }
+    return features, missing_names, foreign
+
+
 def refusal_features(
     question: str,
     passages: list[Hit],
@@ -17,16 +35,7 @@ def refusal_features(
     unindexed_sources: Sequence[str] = (),
 ) -> dict[str, float]:
     """The figures the policy decides on (benchmarks/calibrate_refusal.py fits them)."""
-    coverage, missing_names = question_coverage(question, passages)
-    text = " ".join(h.chunk.text for h in passages).lower()
-    return {
-        "coverage": coverage,
-        "missing_names": float(len(missing_names)),
-        "lexical": max((c.lexical for c in candidates), default=0.0),
-        "dense": max((c.dense for c in candidates), default=0.0),
-        # Publications the question cites that are neither indexed nor quoted in the passages.
-        "foreign_sources": float(sum(s.lower() not in text for s in unindexed_sources)),
-    }
+    return _evidence(question, passages, candidates, unindexed_sources)[0]
 
 
 def refusal_reason(
@@ -45,9 +54,7 @@ def refusal_reason(
     t = limits or RefusalSettings()
     if not passages or not candidates:
         return RefusalReason("off_topic", "No indexed passage matches the question.")
-    f = refusal_features(question, passages, candidates, unindexed_sources)
-    text = " ".join(h.chunk.text for h in passages).lower()
-    foreign = [s for s in unindexed_sources if s.lower() not in text]
+    f, missing, foreign = _evidence(question, passages, candidates, unindexed_sources)
     if foreign:
         return RefusalReason(
             "unindexed_source", f"No indexed article comes from {', '.join(foreign)}."
@@ -55,23 +62,9 @@ def refusal_reason(
     if f["dense"] < t.min_dense and f["lexical"] < t.min_lexical:
         return RefusalReason("off_topic", "The passages found are not about the question.")
     if f["coverage"] < t.min_coverage:
-        return RefusalReason(
-            "off_topic", "The passages found miss most of the question's words."
-        )
+        return RefusalReason("off_topic", "The passages found miss most of the question's words.")
     if f["missing_names"] >= t.min_missing_names and f["dense"] < t.min_dense_if_names_missing:
-        _, missing = question_coverage(question, passages)
         return RefusalReason(
             "missing_names", f"The articles never mention {', '.join(sorted(missing)[:4])}."
         )
     return None
-
-
-def should_refuse(
-    question: str,
-    passages: list[Hit],
-    candidates: list[Candidate],
-    unindexed_sources: Sequence[str] = (),
-    limits: RefusalSettings | None = None,
-) -> bool:
-    """True when the retrieved passages cannot hold the answer (see refusal_reason)."""
-    return refusal_reason(question, passages, candidates, unindexed_sources, limits) is not None
