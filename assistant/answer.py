@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from index.retrieval import Hit
 
 # The one reply used whenever the articles do not hold the answer.
 REFUSAL = "The articles I have do not say."
@@ -102,3 +105,23 @@ class Answer:
             "judge": self.judge,
             "suggestions": self.suggestions,
         }
+
+
+def citation_from_hit(n: int, hit: Hit) -> Citation:
+    """Citation [n] for a retrieved passage: its article's metadata and its offsets."""
+    c = hit.chunk
+    m = c.metadata
+    return Citation(
+        n=n,
+        doc_id=c.doc_id,
+        title=c.title,
+        source=c.source,
+        url=m.get("url") or None,
+        file=m.get("path") or None,
+        page=int(m["page"]) if str(m.get("page") or "").isdigit() else None,
+        published_at=c.published_at,
+        text=c.text,
+        start=c.start,
+        end=c.end,
+        score=round(float(hit.score), 4),
+    )

@@ -9,12 +9,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
+from assistant.answer import REFUSAL, Answer, RefusalReason, citation_from_hit
 from assistant.backends import Backend, ExtractiveBackend, make_backend
 from assistant.chat import condense
 from assistant.citations import CitationChecker
 from assistant.direct import type_check
 from assistant.extractive import rank_sentences
+from assistant.progress import tqdm_progress
 from assistant.refusal import refusal_reason
 from assistant.settings import Settings
 from index.embeddings import Embedder, OpenAIEmbedder, bundled_embedder
@@ -27,22 +28,6 @@ from index.retrieval import Filters, Hit, HybridIndex
 
 if TYPE_CHECKING:
     from index.watch import FeedResult
-
-
-def _tqdm_progress(desc: str) -> Any:
-    from tqdm import tqdm
-
-    bar: dict[str, Any] = {}
-
-    def update(done: int, total: int, what: str) -> None:
-        if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr)
-        b = bar["bar"]
-        b.update(done - b.n)
-        if done >= total:
-            b.close()
-
-    return update
 
 
 class Assistant:
@@ -135,7 +120,7 @@ class Assistant:
                 self.embedder,
                 s.retrieval.chunk_size,
                 s.retrieval.chunk_overlap,
-                progress=_tqdm_progress("ingest") if show else None,
+                progress=tqdm_progress("ingest") if show else None,
                 max_article_chars=s.max_article_chars,
                 fetch_limits=s.fetch_limits(),
             )
@@ -310,7 +295,9 @@ class Assistant:
         answer.answer = result.text
         answer.refused = False
         answer.refusal_reason = None
-        answer.citations = [_citation(n, passages[n - 1]) for n in sorted(result.used_passages)]
+        answer.citations = [
+            citation_from_hit(n, passages[n - 1]) for n in sorted(result.used_passages)
+        ]
         # The other outlets that carried each cited story (wire copies stored once).
         outlets = self.home.catalog.copies_of([c.doc_id for c in answer.citations])
         for c in answer.citations:
@@ -424,22 +411,3 @@ def _has_period(question: str) -> bool:
     from index.timeref import resolve_time
 
     return resolve_time(question).has_range
-
-
-def _citation(n: int, hit: Hit) -> Citation:
-    c = hit.chunk
-    m = c.metadata
-    return Citation(
-        n=n,
-        doc_id=c.doc_id,
-        title=c.title,
-        source=c.source,
-        url=m.get("url") or None,
-        file=m.get("path") or None,
-        page=int(m["page"]) if str(m.get("page") or "").isdigit() else None,
-        published_at=c.published_at,
-        text=c.text,
-        start=c.start,
-        end=c.end,
-        score=round(float(hit.score), 4),
-    )
