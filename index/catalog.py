@@ -268,8 +268,11 @@ class Catalog:
         stale: list[str] = []
         with self.transaction() as db:
             gen = self._bump(db)
+            by_doc: dict[str, set[str]] = {}
+            for c in chunks:
+                by_doc.setdefault(c.doc_id, set()).add(c.id)
             for doc_id in [a["doc_id"] for a in articles] + list(removed):
-                new_ids = {c.id for c in chunks if c.doc_id == doc_id}
+                new_ids = by_doc.get(doc_id, set())
                 old = [r[0] for r in db.execute("SELECT id FROM chunks WHERE doc_id=?", (doc_id,))]
                 gone = [i for i in old if i not in new_ids]
                 stale += gone

@@ -192,13 +192,17 @@ class HybridIndex:
         ok = np.ones(len(self.chunks), dtype=bool)
         if filters.sources:
             wanted = {s.lower() for s in filters.sources}
-            ok &= np.isin(self._source_lower, list(wanted)) | np.array(
-                [
-                    any(x.lower() in wanted for x in self.also_sources.get(c.doc_id, ()))
-                    for c in self.chunks
-                ],
-                dtype=bool,
-            )
+            by_source = np.isin(self._source_lower, list(wanted))
+            # Stories a wanted outlet carried as a wire copy count too (no per-chunk loop unless
+            # there is such a story).
+            carried = {
+                d for d, outs in self.also_sources.items() if any(o.lower() in wanted for o in outs)
+            }
+            if carried:
+                by_source |= np.fromiter(
+                    (c.doc_id in carried for c in self.chunks), bool, len(self.chunks)
+                )
+            ok &= by_source
         dated = self._date != ""
         if filters.date_from:
             ok &= dated & (self._date >= filters.date_from)
