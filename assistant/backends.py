@@ -15,7 +15,7 @@ from assistant.answer import REFUSAL
 from assistant.answer_types import classify
 from assistant.direct import direct_text, find_answers
 from assistant.extractive import Candidate, cite, compose, per_source
-from assistant.settings import Settings
+from assistant.settings import AnswerSettings, Settings
 from assistant.verdicts import side_by_side
 from index.errors import AssistantError
 from index.retrieval import Hit
@@ -75,13 +75,14 @@ class ExtractiveBackend(Backend):
 
     name = "extractive"
 
-    def __init__(self, max_sentences: int = 2) -> None:
+    def __init__(self, max_sentences: int = 2, tuning: AnswerSettings | None = None) -> None:
         self.max_sentences = max_sentences
+        self.tuning = tuning or AnswerSettings()
 
     def stream_answer(
         self, question: str, passages: list[Hit], candidates: list[Candidate]
     ) -> Iterator[str]:
-        typed = typed_answer(question, passages, candidates)
+        typed = typed_answer(question, passages, candidates, self.tuning)
         if typed is not None:
             yield typed
             return
@@ -91,7 +92,12 @@ class ExtractiveBackend(Backend):
         yield " ".join(cite(c) for c in chosen) if chosen else REFUSAL
 
 
-def typed_answer(question: str, passages: list[Hit], candidates: list[Candidate]) -> str | None:
+def typed_answer(
+    question: str,
+    passages: list[Hit],
+    candidates: list[Candidate],
+    tuning: AnswerSettings | None = None,
+) -> str | None:
     """The answer every offline backend gives without a model when the question's type
     settles it: the evidence of each named source side by side (with a verdict where it
     decides) for yes/no questions, and the direct answer for factoid ones."""
@@ -99,7 +105,7 @@ def typed_answer(question: str, passages: list[Hit], candidates: list[Candidate]
     if qtype.kind == "yes_no":
         return side_by_side(question, passages, candidates)
     if qtype.factoid:
-        found = find_answers(question, passages, candidates, qtype)
+        found = find_answers(question, passages, candidates, qtype, tuning=tuning)
         if found:
             return direct_text(found, extra=per_source(question, passages, candidates))
     return None
@@ -170,11 +176,12 @@ class LocalBackend(Backend):
 
     name = "local"
 
-    def __init__(self, settings: Settings, n_choices: int = 3, tie: float = 0.95) -> None:
+    def __init__(self, settings: Settings) -> None:
         path = settings.local_model_path or smollm2_path()
         self.llm = _load_llamacpp(str(path), 2048, settings.max_tokens)
-        self.n_choices = n_choices
-        self.tie = tie
+        self.tuning = settings.answer
+        self.n_choices = settings.answer.local_choices
+        self.tie = settings.answer.local_tie
         self._lock = threading.Lock()
 
     def _grammar(self, options: list[str]) -> Any:
@@ -197,7 +204,9 @@ class LocalBackend(Backend):
                 return
         options = []
         if qtype.factoid:
-            found = find_answers(question, passages, candidates, qtype, most=self.n_choices)
+            found = find_answers(
+                question, passages, candidates, qtype, most=self.n_choices, tuning=self.tuning
+            )
             by_source = per_source(question, passages, candidates)
             if found and not qtype.many:
                 top_span = found[0].score
@@ -314,7 +323,7 @@ class OpenAIBackend(Backend):
 def make_backend(settings: Settings) -> Backend:
     kind = settings.resolved_llm()
     if kind == "extractive":
-        return ExtractiveBackend(settings.max_answer_sentences)
+        return ExtractiveBackend(settings.max_answer_sentences, settings.answer)
     if kind == "openai":
         return OpenAIBackend(settings)
     return LocalBackend(settings)

@@ -209,7 +209,9 @@ class Assistant:
         passages = hits[: self.settings.retrieval.top_k]
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        candidates = rank_sentences(standalone, passages, self.embedder, focus=question)
+        candidates = rank_sentences(
+            standalone, passages, self.embedder, focus=question, weights=self.settings.answer
+        )
         unindexed = self._current_index().analyse(standalone).unindexed_sources
         reason = refusal_reason(standalone, passages, candidates, unindexed, self.settings.refusal)
         if not passages and (
@@ -239,7 +241,14 @@ class Assistant:
             t = time.perf_counter()
             answer = self._checked(answer, "".join(pieces), standalone, passages, candidates)
             # Every backend's answer must hold an answer of the asked type (issue 12).
-            typed = type_check(standalone, answer.answer, answer.refused, passages, candidates)
+            typed = type_check(
+                standalone,
+                answer.answer,
+                answer.refused,
+                passages,
+                candidates,
+                self.settings.answer,
+            )
             if typed.repaired is not None:
                 answer = self._checked(answer, typed.repaired, standalone, passages, candidates)
             elif typed.reason is not None:
@@ -281,9 +290,9 @@ class Assistant:
             answer.fallback = "source"
             if not result.kept:
                 fallback = "".join(
-                    ExtractiveBackend(self.settings.max_answer_sentences).stream_answer(
-                        question, passages, candidates
-                    )
+                    ExtractiveBackend(
+                        self.settings.max_answer_sentences, self.settings.answer
+                    ).stream_answer(question, passages, candidates)
                 )
                 result = self.checker.check(fallback, passages, question)
                 answer.fallback = "extractive"

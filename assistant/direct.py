@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from assistant.answer import RefusalReason
 from assistant.answer_types import QuestionType, classify, topic
 from assistant.extractive import Candidate, cite
+from assistant.settings import AnswerSettings
 from assistant.spans import (
     Lexicon,
     Span,
@@ -28,18 +29,10 @@ from assistant.spans import (
 from index.retrieval import Hit
 from index.text import content_words, is_complete, sentences, split_sentences, stem, words
 
-# A sentence scored below this share of the best sentence is not about the question: its
-# spans are not answers (tuned on seeds/questions.jsonl and a MultiHop-RAG dev sample).
-MIN_RELATIVE = 0.5
-# How many of the ranked sentences are searched for spans.
-SEARCH_DEPTH = 8
-# A kind accepted in place of the asked one ("who" answered by a company) counts this much.
-ALSO_WEIGHT = 0.8
-# A "which companies" list keeps spans scoring at least this share of the best.
-LIST_SHARE = 0.5
-LIST_MOST = 4
-# A sentence next to one about the question counts this share of its score.
-NEIGHBOUR_WEIGHT = 0.6
+# The tuned constants (how deep to search, how much a neighbouring sentence or an accepted
+# kind counts, how long a list is) are AnswerSettings' (assistant/settings.py), each with
+# where it was measured.
+_DEFAULTS = AnswerSettings()
 
 
 @dataclass
@@ -104,10 +97,12 @@ def find_answers(
     qtype: QuestionType | None = None,
     lexicon: Lexicon | None = None,
     most: int = 1,
+    tuning: AnswerSettings | None = None,
 ) -> list[Found]:
     """Answer spans of the asked type, best first: the best `most` of them, or the list a
     "which companies ..." question asks for."""
     qtype = qtype or classify(question)
+    t = tuning or _DEFAULTS
     if not qtype.factoid or not candidates:
         return []
     lex = lexicon or lexicon_for(passages)
@@ -123,15 +118,15 @@ def find_answers(
         weights[stem(qtype.focus)] = 0.3 * weights.get(stem(qtype.focus), 1.0)
     cue = _question_preposition(question)
     found: dict[str, Found] = {}
-    for cand, rel in _search_sentences(passages, candidates, top):
-        if rel < MIN_RELATIVE * NEIGHBOUR_WEIGHT or _headline(cand.text):
+    for cand, rel in _search_sentences(passages, candidates, top, t):
+        if rel < t.min_relative * t.neighbour_weight or _headline(cand.text):
             continue
         if not focus_in(qtype.focus, cand.text):
             continue
         for span in find_spans(cand.text, lex):
             if not fits(span, cand.text, question, qtype):
                 continue
-            fit = span.confidence * (1.0 if span.kind == qtype.kind else _also_weight(qtype))
+            fit = span.confidence * (1.0 if span.kind == qtype.kind else _also_weight(qtype, t))
             if cue and cand.text[: span.start].rstrip().lower().endswith(" " + cue):
                 fit *= 1.3  # "near which town" answered by "near Kurakhove"
             score = rel * fit * (0.5 + 0.5 * _proximity(span, cand.text, weights))
@@ -155,7 +150,7 @@ def find_answers(
     if not qtype.many:
         return ranked[:most]
     best = ranked[0].score
-    return [f for f in ranked if f.score >= LIST_SHARE * best][:LIST_MOST]
+    return [f for f in ranked if f.score >= t.list_share * best][: t.list_most]
 
 
 def _holding_passage(f: Found, passages: list[Hit]) -> int:
@@ -184,21 +179,21 @@ def fits(span: Span, sentence: str, question: str, qtype: QuestionType) -> bool:
     )
 
 
-def _also_weight(qtype: QuestionType) -> float:
+def _also_weight(qtype: QuestionType, t: AnswerSettings) -> float:
     # A publication question answered by a company name is a weaker guess than a "who"
     # question answered by one (MultiHop-RAG's "who" answers are often companies).
-    return ALSO_WEIGHT if qtype.kind != "publication" else 0.5
+    return t.also_weight if qtype.kind != "publication" else 0.5
 
 
 def _search_sentences(
-    passages: list[Hit], candidates: list[Candidate], top: float
+    passages: list[Hit], candidates: list[Candidate], top: float, t: AnswerSettings
 ) -> list[tuple[Candidate, float]]:
     """The best ranked sentences about the question, each with its score relative to the
     best, and their neighbours in the passage at a discount: the answer to "which newspaper
     reported that ..." is often the sentence after the one that repeats the question."""
     out: list[tuple[Candidate, float]] = []
     seen: set[tuple[int, int]] = set()
-    anchors = [c for c in candidates[:SEARCH_DEPTH] if c.score / top >= MIN_RELATIVE]
+    anchors = [c for c in candidates[: t.search_depth] if c.score / top >= t.min_relative]
     for cand in anchors:
         out.append((cand, cand.score / top))
         seen.add((cand.passage, cand.start))
@@ -212,7 +207,7 @@ def _search_sentences(
             if 0 <= j < len(spans) and (cand.passage, spans[j][0]) not in seen:
                 a, b = spans[j]
                 seen.add((cand.passage, a))
-                rel = NEIGHBOUR_WEIGHT * cand.score / top
+                rel = t.neighbour_weight * cand.score / top
                 near = Candidate(cand.passage, text[a:b], a, b, rel * top, 0.0, 0.0, 0.0)
                 out.append((near, rel))
     return out
@@ -260,6 +255,7 @@ def type_check(
     refused: bool,
     passages: list[Hit],
     candidates: list[Candidate],
+    tuning: AnswerSettings | None = None,
 ) -> TypeVerdict:
     """Hold a checked answer to the question's type (see the module docstring)."""
     qtype = classify(question)
@@ -275,7 +271,7 @@ def type_check(
     }
     if qtype.kind in kinds:
         return TypeVerdict(ok=True)
-    found = find_answers(question, passages, candidates, qtype, lex)
+    found = find_answers(question, passages, candidates, qtype, lex, tuning=tuning)
     if kinds and not (found and found[0].kind == qtype.kind):
         return TypeVerdict(ok=True)  # a kind the question also accepts ("who": a company)
     if found:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer_types import classify
+from assistant.settings import AnswerSettings
 from assistant.text import (
     NUM_RE,
     content_words,
@@ -26,12 +28,9 @@ from index.embeddings import Embedder
 from index.query_analysis import SourceMatcher
 from index.retrieval import Hit
 
-# Question words that tell what kind of answer is wanted.
-_NUMERIC_Q = re.compile(r"\bhow (many|much|long|old|far|large|big|often)\b|\bwhat (percent|percentage|number|share|amount)\b", re.I)  # fmt: skip
-_WHO_Q = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (person|individual|official|company|organi[sz]ation|country|leader|minister|spokes\w*)\b", re.I)  # fmt: skip
-_WHEN_Q = re.compile(r"^\s*when\b|\bwhat (day|date|year|month|time)\b|\bon which day\b", re.I)
-_WHERE_Q = re.compile(r"^\s*where\b|\bwhich (\w+ )?(city|village|region|river|town|place|airport|country|state|province)\b", re.I)  # fmt: skip
+# A sentence holds a date or time (what a "when" question asks for).
 _TIME_WORDS = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|\d{4}|yesterday|today|week|month|year)\b", re.I)  # fmt: skip
+_DEFAULTS = AnswerSettings()
 # Words too common in questions to show the question is on topic.
 _GENERIC = {stem(w) for w in ["happen", "happened", "event", "events", "say", "said", "state", "stated", "claim", "claims", "according"]}  # fmt: skip
 
@@ -58,25 +57,15 @@ def cite(cand: Candidate) -> str:
     return f"{body} [{cand.passage}]{end}"
 
 
-def answer_type(question: str) -> str:
-    if _NUMERIC_Q.search(question):
-        return "number"
-    if _WHEN_Q.search(question):
-        return "time"
-    if _WHO_Q.search(question):
-        return "person"
-    if _WHERE_Q.search(question):
-        return "place"
-    return "other"
-
-
 def _type_match(kind: str, sentence: str, question: str) -> float:
+    """Whether the sentence holds something of the asked kind (assistant/answer_types.py)
+    that the question does not: a cheap test, the spans themselves are assistant/spans.py's."""
     if kind == "number":
         fresh = numbers(sentence) - numbers(question)
         return 1.0 if fresh else 0.0
-    if kind == "time":
+    if kind == "date":
         return 1.0 if _TIME_WORDS.search(sentence) else 0.0
-    if kind in ("person", "place"):
+    if kind in ("person", "organisation", "publication", "place"):
         fresh = names(sentence) - names(question) - content_words(question)
         return 1.0 if fresh else 0.0
     return 0.5
@@ -97,6 +86,7 @@ def rank_sentences(
     embedder: Embedder | None,
     limit: int = 8,
     focus: str | None = None,
+    weights: AnswerSettings | None = None,
 ) -> list[Candidate]:
     """Sentences of the passages, best first, with the parts of their score.
 
@@ -131,7 +121,7 @@ def rank_sentences(
         dense = np.asarray(vecs[1:] @ vecs[0], dtype=np.float64)
     else:
         dense = np.zeros(len(pieces))
-    kind = answer_type(question)
+    kind = classify(question).kind
     type_m = np.array([_type_match(kind, p[3], question) for p in pieces])
     # A passage retrieved higher is a little more likely to hold the answer.
     rank_prior = np.array([1.0 / (1 + 0.15 * (p[0] - 1)) for p in pieces])
@@ -144,7 +134,14 @@ def rank_sentences(
     )
     # Headlines and sub-heads (no closing punctuation) name topics but rarely answer.
     complete = np.array([1.0 if is_complete(p[3]) else 0.75 for p in pieces])
-    score = (0.5 * lexical + 0.35 * dense + 0.1 * type_m + 0.05 * rank_prior) * novelty * complete
+    w = weights or _DEFAULTS
+    mix = (
+        w.lexical_weight * lexical
+        + w.dense_weight * dense
+        + w.type_weight * type_m
+        + w.rank_prior_weight * rank_prior
+    )
+    score = mix * novelty * complete
     order = np.argsort(-score)[:limit]
     return [
         Candidate(

@@ -175,6 +175,78 @@ class CheckSettings(BaseModel):
     )
 
 
+_ANSWER_SAMPLE = "MultiHop-RAG dev sample 300 seed 1, benchmarks/multihop_answers.py"
+
+
+def _answer(default: float, what: str, where: str = _ANSWER_SAMPLE) -> Any:
+    """An answer field: its default and what it does, with where its value was measured."""
+    return Field(default=default, description=f"{what} (measured on {where}).")
+
+
+class AnswerSettings(BaseModel):
+    """How the answer is chosen from the ranked passages: the sentence ranking
+    (assistant/extractive.py), the answer spans of the asked type (assistant/direct.py) and
+    the local model's near-ties (assistant/backends.py). Each was tuned on the MultiHop-RAG dev
+    sample named in its description and seeds/questions.jsonl; ASSISTANT_ANSWER__<FIELD> sets
+    one (ASSISTANT_ANSWER__SEARCH_DEPTH=12).
+    """
+
+    lexical_weight: float = _answer(
+        0.5, "Sentence ranking: weight of the idf-weighted share of the question's words"
+    )
+    dense_weight: float = _answer(
+        0.35, "Sentence ranking: weight of the MiniLM cosine between question and sentence"
+    )
+    type_weight: float = _answer(
+        0.1,
+        "Sentence ranking: weight of holding something of the asked type (a fresh name, "
+        "number or date)",
+    )
+    rank_prior_weight: float = _answer(
+        0.05, "Sentence ranking: weight of the passage's retrieval rank"
+    )
+    min_relative: float = _answer(
+        0.5,
+        "Direct answers: a sentence scored below this share of the best is not about the "
+        "question and its spans are no answers",
+        f"{_ANSWER_SAMPLE} and seeds/questions.jsonl",
+    )
+    search_depth: int = _answer(
+        8, "Direct answers: how many ranked sentences are searched for spans"
+    )
+    also_weight: float = _answer(
+        0.8,
+        "Direct answers: a kind accepted in place of the asked one (a 'who' question "
+        "answered by a company) counts this much",
+    )
+    neighbour_weight: float = _answer(
+        0.6,
+        "Direct answers: a sentence next to one about the question counts this share of "
+        "its score (the answer often follows the sentence that repeats the question)",
+    )
+    list_share: float = _answer(
+        0.5,
+        "Direct answers: a 'which companies' list keeps spans scoring at least this share "
+        "of the best",
+        "seeds/typed_questions.jsonl",
+    )
+    list_most: int = _answer(
+        4, "Direct answers: most names in a list answer", "seeds/typed_questions.jsonl"
+    )
+    local_choices: int = _answer(
+        3,
+        "Local model: most options it chooses among; it picked worse than the ranker when "
+        "always choosing among three (10/25 against 23/25)",
+        "seeds/questions.jsonl",
+    )
+    local_tie: float = _answer(
+        0.95,
+        "Local model: options scoring at least this share of the best are a near-tie it "
+        "breaks; below it the ranker's best is kept",
+        "seeds/questions.jsonl",
+    )
+
+
 class FeedSettings(BaseModel):
     """Feed refreshes (index/watch.py, `assistant watch`)."""
 
@@ -269,6 +341,10 @@ class Settings(BaseSettings):
     )
     check: CheckSettings = Field(
         default_factory=CheckSettings, description="The citation check's switches."
+    )
+    answer: AnswerSettings = Field(
+        default_factory=AnswerSettings,
+        description="How the answer is chosen: sentence ranking, direct answers, local choices.",
     )
     feeds: FeedSettings = Field(
         default_factory=FeedSettings, description="Feed refresh politeness."

@@ -211,3 +211,21 @@ def test_amounts_must_be_the_asked_kind_and_beside_the_counted_noun() -> None:
     fans = "How many fans did the actor speak to in Baltimore?"
     found = find_answers(fans, passages, rank_sentences(fans, passages, None))
     assert [f.text for f in found] == ["300"]
+
+
+def test_answer_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.backends import make_backend
+
+    q = "Who called the reports of Trump's call to Putin 'pure fiction'?"
+    passages = seed_hits()
+
+    def answer() -> str:
+        settings = Settings(llm="extractive")
+        cands = rank_sentences(q, passages, None, weights=settings.answer)
+        return "".join(make_backend(settings).stream_answer(q, passages, cands))
+
+    assert answer().startswith("Dmitry Peskov [")
+    # No sentence searched for spans: the backend falls back to the ranked sentences.
+    monkeypatch.setenv("ASSISTANT_ANSWER__SEARCH_DEPTH", "0")
+    assert Settings().answer.search_depth == 0
+    assert not answer().startswith("Dmitry Peskov [")
