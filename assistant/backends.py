@@ -16,7 +16,7 @@ from assistant.answer_types import classify
 from assistant.direct import direct_text, find_answers
 from assistant.extractive import Candidate, cite, compose, per_source
 from assistant.settings import AnswerSettings, Settings
-from assistant.verdicts import side_by_side
+from assistant.verdicts import side_by_side, written_verdict
 from index.errors import AssistantError
 from index.retrieval import Hit
 from prompts import render
@@ -296,6 +296,12 @@ class OpenAIBackend(Backend):
         import openai
         from llama_index.core.llms import ChatMessage
 
+        if classify(question).kind == "yes_no":
+            # The model decides from one cited sentence per named source, not from free text.
+            judged = written_verdict(question, passages, candidates, self.complete)
+            if judged is not None:
+                yield judged
+                return
         messages = [ChatMessage(**m) for m in answer_messages(question, passages)]
         try:
             for part in self.llm.stream_chat(messages):

@@ -13,6 +13,7 @@ answer's share among them, so it gives no verdict.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.extractive import Candidate, cite
@@ -119,4 +120,57 @@ def side_by_side(
     said = verdict(question, found) if decide else None
     # At most three sources, as many sentences as the per-source extractive answer gives.
     sentences = [cite(e.candidate) for e in found if e.candidate is not None][:3]
+    return " ".join(([f"{said}."] if said else []) + list(dict.fromkeys(sentences)))
+
+
+_MODEL_VERDICT = re.compile(r"VERDICT:\s*(?P<v>YES|NO|UNDECIDED)\b", re.I)
+_RESTS_ON = re.compile(r"RESTS ON:\s*(?P<on>[\d,\s\[\]and]+)", re.I)
+
+
+def evidence_lines(passages: list[Hit], found: list[Evidence]) -> str:
+    """The evidence as the model sees it: one numbered sentence per source, with its date."""
+    lines = []
+    for i, e in enumerate(found, 1):
+        if e.candidate is not None:
+            head = ", ".join(x for x in (e.source, e.published_at[:10]) if x)
+            lines.append(f"{i}. ({head}) {e.candidate.text.strip()}")
+    return "\n".join(lines)
+
+
+def read_model_verdict(reply: str, found: list[Evidence]) -> tuple[str | None, list[Evidence]]:
+    """The model's "Yes"/"No" and the evidence it rests on; (None, []) when it did not decide,
+    named no sentence, or named one that is not in the evidence."""
+    m = _MODEL_VERDICT.search(reply or "")
+    if m is None or m.group("v").upper() == "UNDECIDED":
+        return None, []
+    on = _RESTS_ON.search(reply[m.end() :])
+    picked = [int(n) for n in re.findall(r"\d+", on.group("on"))] if on else []
+    if not picked or any(not 1 <= n <= len(found) for n in picked):
+        return None, []
+    return m.group("v").capitalize(), [found[n - 1] for n in dict.fromkeys(picked)]
+
+
+def written_verdict(
+    question: str,
+    passages: list[Hit],
+    candidates: list[Candidate],
+    ask: Callable[[str], str | None],
+) -> str | None:
+    """The side-by-side answer with the verdict a model writes from the evidence (prompts/
+    verdict.txt): it names the sentences it rests on, and those are cited first, so each
+    article the verdict rests on has its sentence beside it; the citation check then holds
+    the verdict to them. Where the publication dates decide, they overrule the model. None
+    when the question does not name two sources the passages come from."""
+    from prompts import render
+
+    found = evidence(question, passages, candidates)
+    if not found:
+        return None
+    reply = ask(render("verdict", evidence=evidence_lines(passages, found), question=question))
+    said, rests = read_model_verdict(reply or "", found)
+    dated = verdict(question, found)
+    if dated is not None:
+        said, rests = dated, found
+    shown = rests + [e for e in found if e not in rests]
+    sentences = [cite(e.candidate) for e in shown if e.candidate is not None][:3]
     return " ".join(([f"{said}."] if said else []) + list(dict.fromkeys(sentences)))

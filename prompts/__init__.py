@@ -17,6 +17,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "condense": frozenset({"history", "question"}),
     "judge": frozenset({"question", "expected", "answer"}),
     "verify": frozenset({"claims"}),
+    "verdict": frozenset({"evidence", "question"}),
 }
 
 

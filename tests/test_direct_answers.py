@@ -3,6 +3,7 @@ where the evidence decides (issue 12). Crafted passages: ranking runs lexical-on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,64 @@ def test_answer_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("ASSISTANT_ANSWER__SEARCH_DEPTH", "0")
     assert Settings().answer.search_depth == 0
     assert not answer().startswith("Dmitry Peskov [")
+
+
+CLAIMS = [
+    ("TechCrunch", "2023-10-01", "Acme raised 40 million dollars in new funding."),
+    ("The Verge", "2023-10-02", "Acme faces a lawsuit over its data practices."),
+]
+CLAIMS_Q = (
+    "Does TechCrunch report that Acme raised new funding, while The Verge reports a "
+    "lawsuit over Acme's data practices?"
+)
+
+
+def test_a_written_verdict_rests_on_the_cited_evidence() -> None:
+    from assistant.verdicts import written_verdict
+
+    passages = hits(CLAIMS)
+    cands = rank_sentences(CLAIMS_Q, passages, None)
+    prompts: list[str] = []
+
+    def model(reply: str) -> Callable[[str], str]:
+        def ask(prompt: str) -> str:
+            prompts.append(prompt)
+            return reply
+
+        return ask
+
+    got = written_verdict(CLAIMS_Q, passages, cands, model("VERDICT: YES; RESTS ON: 2, 1"))
+    assert got is not None and got.startswith("Yes. Acme faces a lawsuit")  # its sentences first
+    assert "[1]" in got and "[2]" in got
+    assert "(TechCrunch, 2023-10-01) Acme raised" in prompts[-1]
+    # Undecided, unreadable, or resting on a sentence it was not shown: evidence, no verdict.
+    for reply in ("VERDICT: UNDECIDED", "I think so.", "VERDICT: NO; RESTS ON: 3"):
+        got = written_verdict(CLAIMS_Q, passages, cands, model(reply))
+        assert got is not None and not got.startswith(("Yes", "No")), reply
+        assert "[1]" in got and "[2]" in got
+
+
+def test_publication_dates_overrule_a_written_verdict() -> None:
+    from assistant.verdicts import written_verdict
+
+    q = "Did TechCrunch report on Flipboard's ActivityPub support after The Verge explained the ActivityPub protocol?"
+    passages = hits(ORDER)
+    got = written_verdict(
+        q, passages, rank_sentences(q, passages, None), lambda _: "VERDICT: YES; RESTS ON: 1"
+    )
+    assert got is not None and got.startswith("No.")
+
+
+def test_the_openai_backend_asks_for_a_verdict_on_the_evidence() -> None:
+    from assistant.backends import OpenAIBackend
+    from tests.scripted_openai import ScriptedOpenAI
+
+    passages = hits(CLAIMS)
+    cands = rank_sentences(CLAIMS_Q, passages, None)
+    with ScriptedOpenAI("VERDICT: NO; RESTS ON: 1") as server:
+        settings = Settings(
+            llm="openai", openai_base_url=server.base_url, openai_api_key="k", progress=False
+        )
+        got = "".join(OpenAIBackend(settings).stream_answer(CLAIMS_Q, passages, cands))
+        assert "<evidence>" in server.requests[-1].user_text
+    assert got.startswith("No. Acme raised 40 million dollars in new funding [1].")
