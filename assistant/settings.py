@@ -258,6 +258,11 @@ class FeedSettings(BaseModel):
     respect_robots: bool = Field(
         default=True, description="Skip pages that the site's robots.txt disallows."
     )
+    page_every_minutes: float = Field(
+        default=30.0,
+        description="How often the page (`assistant ui`) refreshes every watched feed in its own "
+        "process; 0: only when asked (the Feeds tab's Refresh now).",
+    )
 
 
 class Settings(BaseSettings):

@@ -12,6 +12,11 @@ Order per feed: fetch and extract the new entries, write the archive, then recor
 and validators. A crash before the last step fetches those entries again; nothing is lost. An
 entry whose page failed is not recorded, and the feed's validators are not kept that time, so
 the next refresh downloads the feed again and retries it.
+
+One refresh at a time per home, across processes: the page's scheduled refresh (ui/feeds.py) and
+`assistant watch` both read-modify-write the same archives, so a refresh holds the lock file
+HOME/feeds/write.lock (index.lock, the single-writer mechanism of the home); the ingest that
+follows takes the home's own write lock as every write does.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from index.errors import AssistantError
 from index.feeds import Polite, entry_article, parse_feed
 from index.fetch import FetchLimits
 from index.loaders import Article
+from index.lock import write_lock
 
 Progress = Callable[[int, int, str], None]
 
@@ -90,8 +96,10 @@ class FeedWatcher:
         host_delay_s: float = 1.0,
         respect_robots: bool = True,
         busy_timeout_s: float = 30.0,
+        lock_timeout_s: float = 600.0,
     ) -> None:
         self.catalog_path = catalog_path
+        self.lock_timeout_s = lock_timeout_s
         self.busy_timeout_s = busy_timeout_s
         self.archive_dir = archive_dir
         self.limits = limits
@@ -153,21 +161,34 @@ class FeedWatcher:
         """Stop watching `url`; returns the article keys (entry links) its archive held, for
         a caller that also wants to forget the articles. The archive file goes."""
         path = self.archive_path(url)
-        keys = list(_read_archive(path))
-        with self._db() as db:
-            found = db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount
-            db.execute("DELETE FROM feed_entries WHERE feed_url = ?", (url,))
-        if not found and not keys:
-            raise AssistantError(f"{url} is not a watched feed; `assistant watch` lists them.")
-        path.unlink(missing_ok=True)
+        with self._refreshing("remove feed"):
+            keys = list(_read_archive(path))
+            with self._db() as db:
+                found = db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount
+                db.execute("DELETE FROM feed_entries WHERE feed_url = ?", (url,))
+            if not found and not keys:
+                raise AssistantError(f"{url} is not a watched feed; `assistant watch` lists them.")
+            path.unlink(missing_ok=True)
         return keys
 
-    def refresh(self, urls: Sequence[str], progress: Progress | None = None) -> list[FeedResult]:
-        """Refresh each feed in turn; a failing feed gets its error line and the rest go on."""
+    @contextmanager
+    def _refreshing(self, what: str) -> Iterator[None]:
+        with write_lock(self.archive_dir, self.lock_timeout_s, what):
+            yield
+
+    def refresh(
+        self, urls: Sequence[str], progress: Progress | None = None, watched_only: bool = False
+    ) -> list[FeedResult]:
+        """Refresh each feed in turn; a failing feed gets its error line and the rest go on.
+        watched_only: skip a URL no longer watched (a scheduled refresh must not bring back a
+        feed removed since it listed them); otherwise a new URL starts being watched."""
         out = []
         for url in urls:
             try:
-                out.append(self._refresh_one(url, progress))
+                with self._refreshing("feed refresh"):
+                    if watched_only and not self._watched(url):
+                        continue
+                    out.append(self._refresh_one(url, progress))
             except AssistantError as err:
                 result = FeedResult(url, error=str(err))
                 out.append(result)
@@ -176,6 +197,10 @@ class FeedWatcher:
                     self._save_status(url, result.line())
 
         return out
+
+    def _watched(self, url: str) -> bool:
+        with self._db() as db:
+            return db.execute("SELECT 1 FROM feeds WHERE url = ?", (url,)).fetchone() is not None
 
     def _state(self, url: str) -> tuple[dict[str, str], dict[str, str]]:
         with self._db() as db:
@@ -261,6 +286,15 @@ class FeedWatcher:
                 [(url, link, fp, _now()) for link, fp in done.items()],
             )
         return result
+
+
+def watcher_for(settings: Any) -> FeedWatcher:
+    """The watcher of a Settings' home (its catalog, HOME/feeds, its fetch and feed settings)."""
+    s = settings
+    return FeedWatcher(
+        s.catalog_path, s.home / "feeds", s.fetch_limits(), s.feeds.host_delay_s,
+        s.feeds.respect_robots, lock_timeout_s=s.lock_timeout_s,
+    )  # fmt: skip
 
 
 def entry_progress(desc: str) -> Progress:

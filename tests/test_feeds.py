@@ -326,3 +326,25 @@ def test_watch_command_refreshes_on_schedule_and_stops_on_ctrl_c(
     assert "F: 1 new, 0 changed" in out and "F: 0 new, 0 changed" in out
     assert sleeps == [30.0, 30.0] and len(calls) == 3
     assert "stopped" in err and "Traceback" not in err
+
+
+def test_scheduled_refresh_never_brings_back_a_removed_feed(site: Server, tmp_path: Path) -> None:
+    w = watcher(tmp_path)
+    w.refresh([site.url("/rdf")])
+    w.remove(site.url("/rdf"))
+    assert w.refresh([site.url("/rdf")], watched_only=True) == []
+    assert w.feeds() == []
+
+
+def test_one_refresh_at_a_time_per_home(site: Server, tmp_path: Path) -> None:
+    """The page's scheduled refresh and `assistant watch` share the archives: a refresh waits
+    for the feed lock another process holds, and says so when it stays held."""
+    from index.lock import write_lock
+
+    w = FeedWatcher(tmp_path / "catalog.sqlite3", tmp_path / "feeds", LOCAL, 0.0,
+                    lock_timeout_s=0.5)  # fmt: skip
+    with write_lock(tmp_path / "feeds", what="feed refresh"):
+        (busy,) = w.refresh([site.url("/rdf")])
+    assert "is writing to" in busy.error and site.hits("/rdf") == 0
+    (res,) = w.refresh([site.url("/rdf")])
+    assert res.new == 1

@@ -707,3 +707,123 @@ def test_hostile_article_is_shown_escaped_and_never_runs(page: Any, tmp_path: Pa
         })"""
     )
     assert injected == {"imgs": 0, "scripts": 0, "handlers": 0, "jsLinks": 0}
+
+
+# -- the Feeds tab: a local feed server, the page's own process refreshing on schedule ----------
+def _rss(base: str, items: list[tuple[str, str, str]]) -> bytes:
+    entries = "".join(
+        f"<item><title>{title}</title><link>{base}{path}</link><guid>{path}</guid>"
+        f"<pubDate>{date}</pubDate><description>Short teaser.</description></item>"
+        for path, title, date in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Harbour '
+        f"Times - Local</title><link>{base}/</link><description>d</description>{entries}"
+        "</channel></rss>"
+    ).encode()
+
+
+@pytest.fixture
+def feed_site() -> Iterator[tuple[Any, list[tuple[str, str, str]]]]:
+    """A local site: news pages, an RSS feed (ETag, 304) whose items a test may add to, and an
+    RDF feed; yields (server, the RSS items)."""
+    import hashlib
+
+    from tests.test_feeds import PAGES, news_page, rdf
+
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    items = [("/a/ferry", "Ferry gets sails", "Mon, 06 Nov 2023 08:00:00 GMT")]
+    routes: dict[str, Any] = {p: Reply(200, news_page(t, s), html) for p, (t, s) in PAGES.items()}
+    routes["/robots.txt"] = Reply(200, b"User-agent: *\nDisallow: /a/private\n")
+    with serve(routes) as site:
+
+        def rss(headers: dict[str, str]) -> Reply:
+            body = _rss(site.base, items)
+            etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
+            if headers.get("if-none-match") == etag:
+                return Reply(304, b"", {"ETag": etag})
+            return Reply(200, body, {"Content-Type": "application/rss+xml", "ETag": etag})
+
+        routes["/rss"] = rss
+        routes["/rdf"] = Reply(200, rdf(site.base), {"Content-Type": "application/rdf+xml"})
+        yield site, items
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_feeds_tab_adds_lists_refreshes_on_schedule_and_removes(
+    browser: Any, tmp_path: Path, feed_site: tuple[Any, list[tuple[str, str, str]]]
+) -> None:
+    from playwright.sync_api import expect
+
+    site, items = feed_site
+    env = {
+        "ASSISTANT_AUTO_SEED": "false",
+        "ASSISTANT_ALLOW_PRIVATE_URLS": "true",  # the feed server is on 127.0.0.1
+        "ASSISTANT_FEEDS__HOST_DELAY_S": "0",
+        "ASSISTANT_FEEDS__PAGE_EVERY_MINUTES": "0.1",  # a scheduled refresh every 6 s
+    }
+    home = tmp_path / "home"
+    with serve_ui(home, **env) as url:
+        expect.set_options(timeout=90_000)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        try:
+            page.goto(url)
+            page.get_by_role("tab", name="Feeds").click()
+            box = page.locator("#feed-url textarea, #feed-url input").first
+            message, table = page.locator("#feed-message"), page.locator("#feeds")
+            box.fill("not a url")
+            page.click("#add-feed")
+            expect(message).to_contain_text("http(s) URL")
+
+            box.fill(site.url("/rss"))
+            page.click("#add-feed")
+            expect(message).to_contain_text("Harbour Times - Local: 1 new")
+            expect(message).to_contain_text("1 indexed")
+            box.fill(site.url("/rdf"))
+            page.click("#add-feed")
+            expect(message).to_contain_text("Valley Courier: 1 new")
+            expect(table).to_contain_text(site.url("/rss"))
+            expect(table).to_contain_text("Valley Courier")
+            expect(page.locator("#feed-schedule")).to_contain_text("every 0.1 min")
+            shot(page, "09-feeds-added.png")
+
+            # The page's own process refreshes on its schedule: a new entry gets indexed
+            # without anyone pressing a button, and the open page's list shows it.
+            items.append(("/a/bridge", "Bridge reopens", "Tue, 07 Nov 2023 09:30:00 GMT"))
+            rss_row = table.locator("tr", has_text=site.url("/rss"))
+            expect(rss_row.locator("td").nth(3)).to_have_text("2")  # entries
+            expect(page.locator("#feed-schedule")).to_contain_text("Last scheduled refresh")
+            page.get_by_role("tab", name="Articles").click()
+            expect(page.locator("#documents")).to_contain_text("Bridge reopens")
+            expect(page.locator("#documents")).to_contain_text("Floating library opens")
+
+            # Refresh now: nothing new, the feeds answer 304 or list their entries unchanged.
+            page.get_by_role("tab", name="Feeds").click()
+            page.click("#refresh-feeds")
+            expect(message).to_contain_text("not modified (304)")
+            expect(message).to_contain_text("0 chunks embedded")
+
+            # Remove the RSS feed keeping its articles, then the RDF feed dropping its own.
+            table.get_by_text(site.url("/rss")).last.click()
+            expect(page.locator("#feed-pick input")).to_have_value(site.url("/rss"))
+            page.click("#remove-feed")
+            expect(message).to_contain_text("its 2 articles stay indexed")
+            expect(table).not_to_contain_text(site.url("/rss"))
+            table.get_by_text(site.url("/rdf")).last.click()
+            expect(page.locator("#feed-pick input")).to_have_value(site.url("/rdf"))
+            page.locator("#feed-articles").get_by_text("drop its articles").click()
+            page.click("#remove-feed")
+            expect(message).to_contain_text("its 1 article dropped from the index")
+            expect(table).not_to_contain_text("Valley Courier")
+            shot(page, "10-feeds-removed.png")
+            page.get_by_role("tab", name="Articles").click()
+            docs = page.locator("#documents")
+            expect(docs).to_contain_text("Bridge reopens")
+            expect(docs).to_contain_text("Ferry gets sails")
+            expect(docs).not_to_contain_text("Floating library opens")
+        finally:
+            context.close()
+    assert site.hits("/rss") >= 3  # added, at least one scheduled refresh, refresh now

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,8 @@ from assistant.answer import Answer
 from assistant.conversations import ConversationStore
 from assistant.suggestions import suggest
 from index.errors import AssistantError
-from index.retrieval import Filters
-from ui import articles, saved
+from ui import articles, feeds, saved
+from ui.inputs import error_message, make_filters, parse_as_of
 from ui.render import (
     PANEL_EMPTY,
     PANEL_JS,
@@ -43,49 +42,6 @@ EXAMPLES = [
 ]
 
 
-# -- inputs ----------------------------------------------------------------------------------
-def _parse_date(value: str | None, label: str) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise AssistantError(
-            f"The {label} date '{value}' is not a date; write it as YYYY-MM-DD (e.g. 2024-11-18)."
-        ) from None
-
-
-def make_filters(
-    sources: list[str] | None, date_from: str | None, date_to: str | None
-) -> Filters | None:
-    """Filters from the page's inputs (None when nothing is set)."""
-    d_from = _parse_date(date_from, "from")
-    d_to = _parse_date(date_to, "to")
-    if d_from and d_to and d_from > d_to:
-        raise AssistantError(
-            f"The date range is empty ({d_from} is after {d_to}); swap the two dates."
-        )
-    f = Filters(sources=[s for s in (sources or []) if s], date_from=d_from, date_to=d_to)
-    return None if f.is_empty() else f
-
-
-def error_message(err: BaseException) -> str:
-    """One readable line for any failure while answering (never a stack trace)."""
-    if isinstance(err, AssistantError):
-        return str(err).strip().splitlines()[0] if str(err).strip() else "Something went wrong."
-    detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else ""
-    name = type(err).__name__
-    if "connect" in (name + detail).lower() or isinstance(err, (ConnectionError, TimeoutError)):
-        return (
-            f"The language model server could not be reached ({name}); start it or check "
-            "OPENAI_BASE_URL / ASSISTANT_OPENAI_BASE_URL, or use ASSISTANT_LLM=extractive."
-        )
-    return (
-        f"Answering failed ({name}{': ' + detail if detail else ''}); the server log has details."
-    )
-
-
 # -- the page --------------------------------------------------------------------------------
 class Handlers:
     """The page's server-side functions for one Assistant (plain methods: easy to test)."""
@@ -102,19 +58,23 @@ class Handlers:
         date_from: str | None = None,
         date_to: str | None = None,
         session: dict[str, Any] | None = None,
+        as_of: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the answer into the chat. Each item is (chat message, sources panel,
         session, conversation list); the last holds the checked answer with linked [n]
-        markers and follow-up suggestions as clickable options, and the turn is saved."""
+        markers and follow-up suggestions as clickable options, and the turn is saved.
+        `as_of` (YYYY-MM-DD) is the reference date of "latest", "last week" (empty: today)."""
         session = dict(session or saved.new_session())
         text = ""
         keep = (gr.skip(), gr.skip())
         try:
             filters = make_filters(sources, date_from, date_to)
+            ref = parse_as_of(as_of)
             self._ensure_articles()
             final: Answer | None = None
             past = plain_history(history)
-            for item in self.assistant.stream(message, past, filters):
+            more = {"as_of": ref} if ref else {}  # an Assistant without as_of still works
+            for item in self.assistant.stream(message, past, filters, **more):
                 if isinstance(item, Answer):
                     final = item
                 elif item:
@@ -178,11 +138,13 @@ class Handlers:
             "(or run `assistant ingest PATH`), then ask again."
         )
 
-    def ask(self, question: str) -> dict[str, Any]:
+    def ask(self, question: str, as_of: str | None = None) -> dict[str, Any]:
         """Answer one question; returns the `assistant ask --json` object (answer,
-        citations with passage offsets, refused, timings_ms, citation-check record)."""
+        citations with passage offsets, refused, timings_ms, citation-check record).
+        `as_of` (YYYY-MM-DD, optional) is the reference date of relative time."""
         try:
-            answer = self.assistant.ask(question)
+            ref = parse_as_of(as_of)
+            answer = self.assistant.ask(question, **({"as_of": ref} if ref else {}))
             answer.suggestions = self._suggestions(answer, [])
             return dict(answer.to_dict())
         except Exception as err:
@@ -239,6 +201,12 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
                         date_to = gr.Textbox(
                             label="To", placeholder="YYYY-MM-DD", elem_id="filter-to"
                         )
+                        as_of = gr.Textbox(
+                            label="As of",
+                            placeholder="YYYY-MM-DD",
+                            info="the date 'latest' and 'last week' count from (empty: today)",
+                            elem_id="filter-as-of",
+                        )
                     chatbot = gr.Chatbot(
                         elem_id="chatbot",
                         height=520,
@@ -258,13 +226,13 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
                             stop_btn=True,
                             autofocus=True,
                         ),
-                        additional_inputs=[source_box, date_from, date_to, session],
+                        additional_inputs=[source_box, date_from, date_to, session, as_of],
                         additional_outputs=[
                             sources_panel,
                             session,
                             saved_widgets.conversations,
                         ],
-                        examples=[[q, None, None, None, None] for q in EXAMPLES],
+                        examples=[[q, None, None, None, None, None] for q in EXAMPLES],
                         run_examples_on_click=False,
                         api_name="chat",
                         api_visibility="undocumented",
@@ -275,6 +243,10 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
                     sources_panel.render()
             with gr.Tab("Articles", id="articles") as articles_tab:
                 widgets = articles.build(assistant)
+            panel = feeds.panel_for(assistant)
+            if panel is not None:
+                with gr.Tab("Feeds", id="feeds") as feeds_tab:
+                    feed_widgets = feeds.build()
 
         # Clear the old answer's sources as soon as a question is sent.
         chat.textbox.submit(
@@ -290,8 +262,14 @@ def build_app(assistant: Any, concurrency: int = CONCURRENCY) -> gr.Blocks:
         demo.load(h.refresh, None, refresh_targets, api_visibility="private")
         articles_tab.select(h.refresh, None, refresh_targets, api_visibility="private")
         widgets.wire(h.refresh, refresh_targets)
+        if panel is not None:
+            feed_widgets.wire(panel, h.refresh, refresh_targets)
+            feeds_tab.select(panel.table, None, feed_widgets.poll, api_visibility="private")
+            demo.load(panel.table, None, feed_widgets.poll, api_visibility="private")
 
         gr.api(h.ask, api_name="ask", concurrency_limit="default")
 
     demo.queue(default_concurrency_limit=concurrency)
+    # The page's scheduled feed refresh; ui.serve starts it with the server.
+    demo.feed_scheduler = panel.scheduler if panel is not None else None  # type: ignore[attr-defined]
     return demo

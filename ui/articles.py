@@ -70,6 +70,20 @@ class ArticleWidgets:
         self.documents.select(pick_document, None, [self.forget_box], api_visibility="private")
 
 
+def table(columns: list[str], elem_id: str, max_height: int, widths: list[str | int]) -> Any:
+    """An empty read-only table of text columns (the page's lists)."""
+    return gr.Dataframe(
+        value=pd.DataFrame(columns=columns),
+        headers=columns,
+        datatype="str",
+        interactive=False,
+        wrap=True,
+        elem_id=elem_id,
+        max_height=max_height,
+        column_widths=widths,
+    )
+
+
 def build(assistant: Any) -> ArticleWidgets:
     """Lay the tab out (inside a gr.Tab context)."""
     gr.Markdown("### Add articles")
@@ -91,26 +105,10 @@ def build(assistant: Any) -> ArticleWidgets:
             )
             add_button = gr.Button("Add to the index", variant="primary", elem_id="add-articles")
     add_summary = gr.HTML("", elem_id="add-summary")
-    results = gr.Dataframe(
-        value=pd.DataFrame(columns=RESULT_COLUMNS),
-        headers=RESULT_COLUMNS,
-        datatype="str",
-        interactive=False,
-        wrap=True,
-        elem_id="add-results",
-        max_height=320,
-        column_widths=["26%", "10%", "32%", "9%", "23%"],
-    )
+    results = table(RESULT_COLUMNS, "add-results", 320, ["26%", "10%", "32%", "9%", "23%"])
     gr.Markdown("### Indexed articles")
-    documents = gr.Dataframe(
-        value=pd.DataFrame(columns=DOC_COLUMNS),
-        headers=DOC_COLUMNS,
-        datatype="str",
-        interactive=False,
-        wrap=True,
-        elem_id="documents",
-        max_height=420,
-        column_widths=["14%", "30%", "10%", "10%", "8%", "18%", "10%"],
+    documents = table(
+        DOC_COLUMNS, "documents", 420, ["14%", "30%", "10%", "10%", "8%", "18%", "10%"]
     )
     with gr.Row(equal_height=True):
         forget_box = gr.Dropdown(

@@ -85,9 +85,13 @@ def create_server(
     app = FastAPI(title="News assistant", docs_url=None, redoc_url=None, openapi_url=None)
     # Mounted before the page, so /v1/... never reaches Gradio's routes.
     app.mount("/v1", build_api(assistant, api_key, key_required=not is_loopback(host)))
+    page = build_app(assistant)
+    scheduler = getattr(page, "feed_scheduler", None)
+    if scheduler is not None:
+        scheduler.start()  # the page refreshes the watched feeds in this process
     return gr.mount_gradio_app(
         app,
-        build_app(assistant),
+        page,
         path="",
         server_name=host,
         server_port=port,
