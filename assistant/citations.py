@@ -22,6 +22,7 @@ from assistant.entailment import (
     Context,
     align,
     contradictions,
+    has_name,
     number_values,
     verdict_consistent,
 )
@@ -217,9 +218,19 @@ FOCUS_MIN = 0.5  # question overlap of the added name's sentence, relative to th
 def on_question(claim: str, question: str, passages: list[Hit]) -> bool:
     """Whether each name the claim adds to the question comes from a passage sentence about the
     question: that sentence's share of the question's content words must be at least
-    FOCUS_MIN of the best share of any passage sentence."""
+    FOCUS_MIN of the best share of any passage sentence.
+
+    A sentence is read with its article's title (the title says what the article is about:
+    "GitLab" makes its "114 people" sentence about GitLab's layoffs, not one of another
+    article that only shares "layoffs"), and a sentence opening with a pronoun or a bare
+    quote carries the names of the two before it ("Billie Jean King ... . She's part of").
+    The citation's own metadata (outlet, title, date) adds no name, and a name matches a
+    longer or shorter word of the same first five letters ("Russia"/"Russian")."""
     q_words = content_words(question)
-    added = names(claim) - names(question) - q_words
+    meta: set[str] = set()
+    for hit in passages:
+        meta |= _context(hit.chunk.text, hit).metadata_terms()
+    added = names(claim) - names(question) - q_words - meta
     if not q_words or not added:
         return True
     quoted = " ".join(claim.split()).rstrip(".!?")
@@ -228,13 +239,34 @@ def on_question(claim: str, question: str, passages: list[Hit]) -> bool:
     best = 0.0
     best_with: dict[str, float] = dict.fromkeys(added, 0.0)
     for hit in passages:
-        for sent in sentences(hit.chunk.text):
-            words_in = content_words(sent)
-            share = len(q_words & words_in) / len(q_words)
+        title = content_words(hit.chunk.title or "")
+        sents = sentences(hit.chunk.text)
+        for i, sent in enumerate(sents):
+            share = len(q_words & (content_words(sent) | title)) / len(q_words)
             best = max(best, share)
-            for name in added & words_in:
-                best_with[name] = max(best_with[name], share)
+            held = _name_stems(sent)
+            if _refers_back(sent):
+                held |= set().union(set(), *(_name_stems(s) for s in sents[max(0, i - 2) : i]))
+            for name in added:
+                if has_name(held, name):
+                    best_with[name] = max(best_with[name], share)
     return best == 0.0 or min(best_with.values()) >= FOCUS_MIN * best
+
+
+def _name_stems(text: str) -> set[str]:
+    # Every word, not only content words: "WHO" is a stopword to content_words.
+    return {stem(w) for w in words(text)}
+
+
+def _refers_back(sent: str) -> bool:
+    """Whether a sentence opens with a pronoun or a quote: its names are in the one before."""
+    first = sent.lstrip()[:1]
+    toks = words(sent.replace("’", "'"))
+    lead = toks[0].lower().split("'")[0] if toks else ""
+    return first in ("“", '"') or lead in _PRONOUN_SUBJECTS
+
+
+_PRONOUN_SUBJECTS = frozenset(["he", "she", "it", "they", "we", "his", "her", "its", "their"])
 
 
 def _answer_sentences(answer: str) -> list[str]:
