@@ -35,6 +35,8 @@ from index.chunking import Chunk
 from index.errors import AssistantError
 
 SCHEMA_VERSION = 2
+# The one name of the catalog file in a data home (settings, DataHome and feeds all use it).
+CATALOG_FILE = "catalog.sqlite3"
 ARTICLE_FIELDS = (
     "key", "origin", "title", "source", "url", "path", "published_at", "author", "category",
     "content_hash", "n_chunks", "chars", "ingested_at", "story_id",

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from index.catalog import Catalog
+from index.catalog import CATALOG_FILE, Catalog
 from index.errors import AssistantError
 from index.lock import write_lock
 from index.store import ChunkStore, collection_name, read_legacy_manifest
@@ -34,7 +34,7 @@ class HomeConfig:
 
     @property
     def catalog_path(self) -> Path:
-        return self.home / "catalog.sqlite3"
+        return self.home / CATALOG_FILE
 
     @property
     def chroma_dir(self) -> Path:
