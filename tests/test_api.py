@@ -173,6 +173,26 @@ def test_bad_json_and_unknown_routes_are_openai_errors() -> None:
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
 
 
+def test_as_of_is_the_reference_date_of_the_question() -> None:
+    from tests.test_ui import DatedAssistant
+
+    fake = DatedAssistant()
+    client = TestClient(build_api(fake))
+    body = {"model": MODEL_ID, "messages": [{"role": "user", "content": "What is the latest?"}]}
+    assert client.post("/chat/completions", json={**body, "as_of": "2023-11-30"}).status_code == 200
+    streamed = client.post(
+        "/chat/completions", json={**body, "as_of": "2023-10-01", "stream": True}
+    )
+    assert sse_chunks(streamed.text)[-1] == "[DONE]"
+    assert client.post("/chat/completions", json=body).status_code == 200
+    assert fake.as_of == ["2023-11-30", "2023-10-01", None]
+    for bad in ("30/11/2023", 20231130):
+        r = client.post("/chat/completions", json={**body, "as_of": bad})
+        err = r.json()["error"]
+        assert r.status_code == 400 and err["param"] == "as_of" and "YYYY-MM-DD" in err["message"]
+    assert len(fake.as_of) == 3
+
+
 def test_a_failing_stream_ends_with_an_error_event() -> None:
     client = TestClient(build_api(FakeAssistant(), answer_fn=canned))
     r = client.post(

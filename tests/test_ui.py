@@ -249,6 +249,40 @@ def test_chat_streams_then_shows_the_checked_answer_with_links() -> None:
     assert filters.sources == ["Wire"] and filters.date_from == "2024-11-01"
 
 
+class DatedAssistant(FakeAssistant):
+    """Records the reference date each question was asked with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.as_of: list[Any] = []
+
+    def stream(
+        self, question: str, history: Any = None, filters: Any = None, as_of: Any = None
+    ) -> Iterator[Any]:
+        self.as_of.append(as_of)
+        yield from super().stream(question, history, filters)
+
+    def ask(
+        self, question: str, history: Any = None, filters: Any = None, as_of: Any = None
+    ) -> Answer:
+        self.as_of.append(as_of)
+        return super().ask(question, history, filters)
+
+
+def test_the_page_asks_as_of_its_reference_date() -> None:
+    fake = DatedAssistant()
+    h = Handlers(fake)
+    list(h.respond("What is the latest on the barrier?", [], None, "", "", None, "2023-11-30"))
+    list(h.respond("What is the latest on the barrier?", [], None, "", "", None, " "))
+    assert fake.as_of == ["2023-11-30", None]  # empty: the Assistant's own today
+    bad = list(h.respond("What is the latest?", [], None, "", "", None, "30/11/2023"))
+    shown = bad[-1][0].replace("\\", "")
+    assert "as-of date" in shown and "YYYY-MM-DD" in shown
+    assert len(fake.as_of) == 2  # a bad date never reaches the Assistant
+    assert h.ask("What is the latest?", "2023-10-25")["question"] == "What is the latest?"
+    assert fake.as_of[-1] == "2023-10-25"
+
+
 def test_suggestions_follow_the_answer_as_clickable_options() -> None:
     q = "What did Dmitry Peskov deny?"
     final = Answer(answer="Russia said 84 [1].", citations=[citation()], suggestions=[q])

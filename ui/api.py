@@ -11,7 +11,9 @@
 assistant messages are the conversation a follow-up is rewritten with. A stream sends the
 checked answer only (an event stream cannot take text back), sentence by sentence, then the
 Sources list; its deltas joined equal the non-streaming content, and its last chunk carries
-`citations`, `suggestions`, `refused`, `refusal_reason` and `usage`. Errors use OpenAI's
+`citations`, `suggestions`, `refused`, `refusal_reason` and `usage`. A request may name the
+reference date of relative time ("latest", "last week") in `as_of` (YYYY-MM-DD; openai's
+`extra_body={"as_of": ...}`), as `assistant ask --as-of` does; without it, today. Errors use OpenAI's
 `{"error": {"message", "type", "param", "code"}}` shape.
 """
 
@@ -24,6 +26,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -190,10 +193,11 @@ def build_api(
     """
     api = FastAPI(title="News assistant API", docs_url=None, redoc_url=None, openapi_url=None)
 
-    def answer(question: str, history: list[dict[str, str]]) -> Answer:
+    def answer(question: str, history: list[dict[str, str]], as_of: str | None = None) -> Answer:
         if answer_fn is not None:
             return answer_fn(question, history)
-        ans: Answer = assistant.ask(question, history=history)
+        more = {"as_of": as_of} if as_of else {}
+        ans: Answer = assistant.ask(question, history=history, **more)
         return ans
 
     def add_suggestions(ans: Answer, history: list[dict[str, str]]) -> Answer:
@@ -271,16 +275,17 @@ def build_api(
         if body.get("n") not in (None, 1):
             raise APIError(400, "Only n=1 is supported; ask once per answer.", param="n")
         question, history = parse_messages(body.get("messages"))
+        answer_as_of = partial(answer, as_of=_as_of(body.get("as_of")))
         cid = f"chatcmpl-{uuid.uuid4().hex}"
         created = int(time.time())
         if body.get("stream"):
             return StreamingResponse(
-                _stream(cid, created, question, history, answer, add_suggestions),
+                _stream(cid, created, question, history, answer_as_of, add_suggestions),
                 media_type="text/event-stream",
                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
             )
         try:
-            ans = await run_in_threadpool(answer, question, history)
+            ans = await run_in_threadpool(answer_as_of, question, history)
             ans = await run_in_threadpool(add_suggestions, ans, history)
         except Exception as err:
             raise _server_error(err, question) from None
@@ -306,6 +311,18 @@ def build_api(
         )
 
     return api
+
+
+def _as_of(value: Any) -> str | None:
+    """The request's reference date (None: today); a 400 when it is not YYYY-MM-DD."""
+    from ui.inputs import parse_as_of
+
+    if value is not None and not isinstance(value, str):
+        raise APIError(400, "'as_of' must be a date string, YYYY-MM-DD.", param="as_of")
+    try:
+        return parse_as_of(value)
+    except AssistantError as err:
+        raise APIError(400, str(err), param="as_of") from None
 
 
 def _check_model(model: str) -> None:
