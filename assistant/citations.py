@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant import lexicon
 from assistant.entailment import (
     Context,
     align,
@@ -28,6 +29,7 @@ from assistant.entailment import (
 )
 from assistant.text import (
     MARKER_RE,
+    STOPWORDS,
     content_words,
     markers,
     names,
@@ -102,7 +104,9 @@ class CitationChecker:
         # Words the citation's own metadata supplies (outlet, date) need no passage support.
         from_meta = ctx.metadata_terms() - content_words(passage_text)
         recall_words = (c_words - from_meta) or c_words
-        lexical = self._best_window_recall(recall_words, f"{passage_text}\n{ctx.title}")
+        lexical = self._best_window_recall(
+            _alternatives(claim, recall_words), f"{passage_text}\n{ctx.title}"
+        )
         if missing:
             return Support(ok=False, lexical=lexical, dense=0.0, missing=missing)
         dense = 1.0
@@ -116,14 +120,15 @@ class CitationChecker:
         return Support(ok=not reasons, lexical=lexical, dense=dense, missing=reasons)
 
     @staticmethod
-    def _best_window_recall(c_words: set[str], passage_text: str) -> float:
+    def _best_window_recall(claim_words: dict[str, set[str]], passage_text: str) -> float:
         # Recall within a window of up to three adjacent sentences, so a claim stitched from
         # words scattered over the whole passage does not pass.
-        sents = [content_words(s) for s in sentences(passage_text)] or [set()]
+        sents = [_variants(s) for s in sentences(passage_text)] or [set()]
         best = 0.0
         for i in range(len(sents)):
             window = set().union(*sents[i : i + 3])
-            best = max(best, len(c_words & window) / len(c_words))
+            got = sum(1 for alts in claim_words.values() if alts & window)
+            best = max(best, got / len(claim_words))
         return best
 
     def _dense(self, claim: str, passage_text: str) -> float:
@@ -203,6 +208,27 @@ class CitationChecker:
             if s.ok and (best is None or s.lexical + s.dense > best[0]):
                 best = (s.lexical + s.dense, n)
         return best[1] if best else None
+
+
+def _variants(text: str) -> set[str]:
+    """A passage's content stems and those of their WordNet base forms ("laid" -> lay)."""
+    out = content_words(text)
+    for w in words(text):
+        if len(w) > 3 and w.lower() not in STOPWORDS:
+            out |= {stem(b) for b in lexicon.base_forms(w)}
+    return out
+
+
+def _alternatives(claim: str, wanted: set[str]) -> dict[str, set[str]]:
+    """Each wanted claim stem with the stems that stand for it in a passage: its base forms
+    and its WordNet synonyms ("cutting" is supported by "reducing", "laid off" by "laying
+    off"). Only recall uses them; names, numbers and the entailment rules stay exact."""
+    out = {w: {w} for w in wanted}
+    for w in words(claim):
+        st = stem(w)
+        if st in out and not w[:1].isupper():
+            out[st] |= {stem(x) for x in lexicon.base_forms(w) | lexicon.synonyms(w)}
+    return out
 
 
 def _context(passage_text: str, hit: Hit | None) -> Context:

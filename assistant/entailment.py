@@ -162,7 +162,13 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     for n in sorted(number_values(claim) - span_nums - meta):
         reasons.append(f"number {n} is not in the aligned sentence")
     # The actor must be in the aligned sentence; other names may come from just before it.
-    heading = ctx.sents[first - 1] if first >= 1 and not is_complete(ctx.sents[first - 1]) else ""
+    # A heading just above names the subject of the item below it ("GitLab" over "Announced
+    # February 9 ... . The round of redundancies will impact around 114 people").
+    heading = next(
+        (ctx.sents[k] for k in range(first - 1, max(-1, first - 3), -1)
+         if not is_complete(ctx.sents[k])),
+        "",
+    )  # fmt: skip
     span_stems_h = span_stems | {stem(w) for w in tokens(heading)}
     quoted_start = span.lstrip()[:1] in ("“", '"')  # a bare quote: its speaker comes before
     if quoted_start or (

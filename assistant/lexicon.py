@@ -65,14 +65,27 @@ _SUFFIXES = {
 @lru_cache(maxsize=1)
 def _wordnet() -> tuple[dict[str, set[str]], dict[str, dict[str, str]], dict[str, set[str]]]:
     """(antonyms by lemma, exceptions by part of speech, lemmas by part of speech)."""
+    return _read_wordnet()[:3]
+
+
+@lru_cache(maxsize=1)
+def _synonym_table() -> dict[str, set[str]]:
+    return _read_wordnet()[3]
+
+
+@lru_cache(maxsize=1)
+def _read_wordnet() -> tuple[
+    dict[str, set[str]], dict[str, dict[str, str]], dict[str, set[str]], dict[str, set[str]]
+]:
     opposite: dict[str, set[str]] = defaultdict(set)
+    synonyms: dict[str, set[str]] = defaultdict(set)
     exceptions: dict[str, dict[str, str]] = {}
     lemmas: dict[str, set[str]] = {}
     for a, b in NEWS_OPPOSITES:
         opposite[a].add(b)
         opposite[b].add(a)
     if not (WORDNET_DIR / "data.verb").exists():
-        return dict(opposite), exceptions, lemmas
+        return dict(opposite), exceptions, lemmas, {}
     for pos, name in (("v", "verb"), ("a", "adj"), ("r", "adv")):
         synsets: dict[str, list[str]] = {}
         pairs: list[tuple[str, str]] = []
@@ -99,13 +112,17 @@ def _wordnet() -> tuple[dict[str, set[str]], dict[str, dict[str, str]], dict[str
             for x in group.get(a, ()):
                 opposite[x] |= group.get(b, set())
         lemmas[pos] = {w for ws in synsets.values() for w in ws}
+        for ws in synsets.values():
+            single = [w for w in ws if "_" not in w]
+            for w in single:
+                synonyms[w].update(single)
         exc = WORDNET_DIR / f"{name}.exc"
         if exc.exists():
             exceptions[pos] = dict(
                 line.split()[:2] for line in exc.read_text(encoding="latin-1").splitlines()
                 if len(line.split()) >= 2
             )  # fmt: skip
-    return dict(opposite), exceptions, lemmas
+    return dict(opposite), exceptions, lemmas, dict(synonyms)
 
 
 def available() -> bool:
@@ -135,6 +152,13 @@ def opposite(a: str, b: str) -> bool:
     table = _wordnet()[0]
     bs = base_forms(b)
     return any(table.get(x, set()) & bs for x in base_forms(a))
+
+
+def synonyms(word: str) -> frozenset[str]:
+    """Single-word lemmas sharing a WordNet verb, adjective or adverb synset with one of the
+    word's base forms ("cutting" -> reduce, "premature" -> early)."""
+    table = _synonym_table()
+    return frozenset(x for b in base_forms(word) for x in table.get(b, ()))
 
 
 def is_word(word: str) -> bool:

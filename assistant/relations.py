@@ -83,6 +83,8 @@ def is_name(tok: str, first: bool, ctx_text: str, following: str = "") -> bool:
         return True
     if first and following[:1].isupper() and not lexicon.is_word(tok):
         return True  # "Gilead and Biogen", "Dave Clark"; not "Former Amazon"
+    if first and (re.search(r"[a-z][A-Z]", tok) or re.search(r"[a-z]'s$", tok)):
+        return True  # spelled as a name: "GitHub", "Flexport's round" (a possessive owner)
     return not first or re.search(rf"(?<![.!?]\s)\b{re.escape(tok)}\b", ctx_text) is not None
 
 
@@ -135,9 +137,10 @@ def polarity(claim: str, span: str) -> list[str]:
             out.append("the passage negates what the claim asserts")
     span_words = {w.lower() for w in st}
     span_stems = {stem(w) for w in st}
+    span_bases = {b for w in span_words for b in lexicon.base_forms(w)}
     for w in {t.lower() for t in ct if t.lower() not in STOPWORDS or t.lower() in ("more", "most")}:
-        if stem(w) in span_stems or w in span_words:
-            continue
+        if stem(w) in span_stems or w in span_words or lexicon.base_forms(w) & span_bases:
+            continue  # the passage's own word, inflected ("laid off" for "laying off")
         hit = next((v for v in span_words if lexicon.opposite(w, v)), None)
         if hit:
             out.append(f"“{w}” is the opposite of the passage's “{hit}”")
