@@ -143,13 +143,15 @@ class Assistant:
     ) -> list[Hit]:
         """The top-k passages for a question (hybrid BM25 + vectors, filtered). With `as_of`,
         its relative time ("latest", "last week") is resolved against that date
-        (index/timeref.py); without, the question is searched as written."""
+        (index/timeref.py); without, only a question that needs it (how X developed, before
+        or after a named event) is, against today; others are searched as written."""
         self._ensure_corpus()
         index = self._current_index()
         k = k or self.settings.retrieval.retrieve_k
-        if as_of is None:
+        from index.timeref import needs_time, resolve_time, search_in_time
+
+        if as_of is None and not needs_time(question):
             return index.search(question, k, filters)
-        from index.timeref import resolve_time, search_in_time
 
         return search_in_time(index, question, resolve_time(question, as_of), k, base=filters)
 
@@ -232,7 +234,11 @@ class Assistant:
         if reason is None:
             t = time.perf_counter()
             pieces: list[str] = []
-            for piece in self.backend.stream_answer(standalone, passages, candidates):
+            from assistant.timeline import dated, timeline_answer
+
+            # "How did X develop?": the events of the dated articles, oldest first.
+            timeline = timeline_answer(standalone, passages, self.embedder)
+            for piece in timeline or self.backend.stream_answer(standalone, passages, candidates):
                 pieces.append(piece)
                 if "first_token_ms" not in timings:
                     timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
@@ -254,6 +260,8 @@ class Assistant:
             elif typed.reason is not None:
                 answer.answer, answer.refused, answer.citations = REFUSAL, True, []
                 answer.refusal_reason = typed.reason
+            if timeline is not None and not answer.refused:
+                answer.answer = dated(answer.answer, passages)
             timings["check_ms"] = (time.perf_counter() - t) * 1000
         else:
             yield REFUSAL

@@ -244,6 +244,12 @@ def resolve_time(question: str, as_of: date | datetime | str | None = None) -> T
     return scope
 
 
+def needs_time(question: str) -> bool:
+    """Whether a question asked without a reference date still needs its time resolved (against
+    today): a timeline ("how did X develop") orders articles by date whatever the date."""
+    return bool(TIMELINE.search(question))
+
+
 def strip_time(question: str, scope: TimeScope) -> str:
     """The question without the words that set its time, for the search query."""
     text = question.replace(scope.phrase, " ") if scope.phrase else question

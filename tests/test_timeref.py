@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -120,29 +121,87 @@ def test_period_filters_and_timeline_orders() -> None:
     assert subject_words("What is the latest on Sam Bankman-Fried's trial?") == ["Bankman", "Fried"]
 
 
+def test_timeline_events_are_dated_and_oldest_first() -> None:
+    from assistant.timeline import dated, timeline_answer, timeline_events
+
+    idx = _index()
+    q = "How did the Veldmark flood barrier story develop?"
+    hits = search_in_time(idx, q, resolve_time(q, "2023-12-01"))
+    # Passages given newest first: the events still come oldest first, one per article.
+    events = timeline_events(q, hits[::-1], None)
+    assert [d.isoformat() for d, _ in events] == ["2023-10-01", "2023-10-20", "2023-11-05"]
+    assert events[1][1] == "Veldmark council approved the flood barrier by 31 votes to 9 [2]."
+    assert timeline_answer("What did the Veldmark council decide?", hits, None) is None
+    assert timeline_answer(q, hits[:1], None) is None  # one event is no development
+    lines = dated("Construction began [3]. The council approved it [2].", hits).splitlines()
+    assert lines == ["5 November 2023: Construction began [3].",
+                     "20 October 2023: The council approved it [2]."]  # fmt: skip
+
+
+BARRIER = [
+    {"title": "Veldmark debates flood barrier", "source": "Courier",
+     "published_at": "2023-10-01T09:00:00Z", "url": "https://c.test/1",
+     "body": "The Veldmark council debated a 42 million euro flood barrier for the port."},
+    {"title": "Veldmark approves flood barrier", "source": "Courier",
+     "published_at": "2023-10-20T09:00:00Z", "url": "https://c.test/2",
+     "body": "The Veldmark council approved the flood barrier by 31 votes to 9."},
+    {"title": "Veldmark flood barrier construction begins", "source": "Harbour Post",
+     "published_at": "2023-11-05T09:00:00Z", "url": "https://c.test/3",
+     "body": "Construction of the Veldmark flood barrier began with the first steel gates. "
+             "Engineers expect the work to last two years."},
+    {"title": "Lindholm bakery wins prize", "source": "Courier",
+     "published_at": "2023-11-06T09:00:00Z", "url": "https://c.test/4",
+     "body": "A bakery in Lindholm won a national bread prize for its rye loaf."},
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def barrier_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import json
+
+    from assistant import Assistant, Settings
+
+    tmp = tmp_path_factory.mktemp("barrier")
+    corpus = tmp / "barrier.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in BARRIER), encoding="utf-8")
+    home = tmp / "home"
+    Assistant(Settings(home=home, llm="extractive", progress=False, auto_seed=False)).ingest(
+        [str(corpus)]
+    )
+    return home
+
+
 @pytest.mark.slow
-def test_ask_as_of(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_how_did_it_develop_gets_a_dated_cited_timeline(barrier_home: Path) -> None:
+    from assistant import Assistant, Settings
+
+    a = Assistant(Settings(home=barrier_home, llm="extractive", progress=False, auto_seed=False))
+    ans = a.ask("How did the Veldmark flood barrier story develop?")
+    lines = ans.answer.splitlines()
+    assert not ans.refused and len(lines) == 3, ans.answer
+    by_n = {c.n: c for c in ans.citations}
+    days = []
+    for line in lines:  # each line: the cited article's own date, then its cited sentence
+        (n,) = [int(m) for m in re.findall(r"\[(\d+)\]", line)]
+        day = date.fromisoformat(str(by_n[n].published_at)[:10])
+        assert line.startswith(f"{day.day} {day:%B %Y}: "), line
+        days.append(day)
+    assert days == sorted(days) and "31 votes to 9" in lines[1] and "steel gates" in lines[2]
+    assert "bakery" not in ans.answer
+    # As of a date, the later events do not exist yet.
+    earlier = a.ask("How did the Veldmark flood barrier story develop?", as_of="2023-10-25")
+    assert len(earlier.answer.splitlines()) == 2 and "steel gates" not in earlier.answer
+
+
+@pytest.mark.slow
+def test_ask_as_of(barrier_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     from assistant import Assistant, Settings
     from assistant.cli import main
 
-    records = [
-        {"title": "Veldmark debates flood barrier", "source": "Courier",
-         "published_at": "2023-10-01T09:00:00Z", "url": "https://c.test/1",
-         "body": "The Veldmark council debated a 42 million euro flood barrier for the port."},
-        {"title": "Veldmark approves flood barrier", "source": "Courier",
-         "published_at": "2023-10-20T09:00:00Z", "url": "https://c.test/2",
-         "body": "The Veldmark council approved the flood barrier by 31 votes to 9."},
-        {"title": "Veldmark flood barrier construction begins", "source": "Courier",
-         "published_at": "2023-11-05T09:00:00Z", "url": "https://c.test/3",
-         "body": "Construction of the Veldmark flood barrier began with the first steel gates."},
-    ]  # fmt: skip
-    corpus = tmp_path / "barrier.jsonl"
-    corpus.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    home = tmp_path / "home"
+    home = barrier_home
     a = Assistant(Settings(home=home, llm="extractive", progress=False, auto_seed=False))
-    a.ingest([str(corpus)])
     q = "What is the latest on the Veldmark flood barrier?"
     assert a.ask(q, as_of="2023-11-30").citations[0].url == "https://c.test/3"
     assert a.ask(q, as_of="2023-10-25").citations[0].url == "https://c.test/2"
