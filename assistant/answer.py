@@ -45,6 +45,7 @@ REFUSAL_CODES = {
     "no_answer_of_type": "No passage holds an answer of the kind the question asks for.",
     "no_articles_in_range": "No indexed article falls in the requested date range or sources.",
     "question_too_long": "The question is longer than the configured limit.",
+    "unknown_event": "The question is placed before or after an event no indexed article names.",
     "model_declined": "The model said the articles do not hold the answer.",
     "unsupported": "No sentence of the answer was supported by the passages it cited.",
 }

@@ -207,7 +207,13 @@ class Assistant:
             )
             return
         t = time.perf_counter()
-        hits = self.retrieve(standalone, self.settings.retrieval.retrieve_k, filters, as_of)
+        from index.events import UnknownEvent
+
+        try:
+            hits = self.retrieve(standalone, self.settings.retrieval.retrieve_k, filters, as_of)
+            unplaced = None
+        except UnknownEvent as err:  # "before the election" and no article names an election
+            hits, unplaced = [], RefusalReason("unknown_event", str(err))
         passages = hits[: self.settings.retrieval.top_k]
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
@@ -215,9 +221,16 @@ class Assistant:
             standalone, passages, self.embedder, focus=question, weights=self.settings.answer
         )
         unindexed = self._current_index().analyse(standalone).unindexed_sources
-        reason = refusal_reason(standalone, passages, candidates, unindexed, self.settings.refusal)
-        if not passages and (
-            (filters is not None and not filters.is_empty()) or (as_of and _has_period(standalone))
+        reason = unplaced or refusal_reason(
+            standalone, passages, candidates, unindexed, self.settings.refusal
+        )
+        if (
+            unplaced is None
+            and not passages
+            and (
+                (filters is not None and not filters.is_empty())
+                or (as_of and _has_period(standalone))
+            )
         ):
             reason = RefusalReason(
                 "no_articles_in_range", "No indexed article matches the source or date filters."

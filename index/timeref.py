@@ -4,8 +4,11 @@ caller gives, into a publication-date range and an ordering intent.
 
 Calendar conventions: weeks run Monday to Sunday ("last week" is the previous calendar week,
 "past week" the seven days up to the reference date); a month or day named without a year is
-the most recent one not after the reference date. Events ("before the election") are not
-resolved: they need the event's date, which no rule here knows.
+the most recent one not after the reference date. A named event ("before the election",
+"after the vote") takes its date from the corpus itself (event_day): the earliest article up to
+the reference date whose title names it (headlines name an event when it happens), else the
+earliest whose text does; when no article names it, search_in_time raises UnknownEvent, which
+the Assistant turns into a refusal that says so (code unknown_event).
 
 Where to apply it: to questions whose time words scope the whole question ("the latest on X",
 "what happened last week"), or when the user gives a reference date. Not blindly to every
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from index.errors import AssistantError
+from index.events import anchored, event_anchor
 from index.retrieval import Filters, Hit, HybridIndex
 
 MONTHS = {
@@ -65,6 +69,8 @@ class TimeScope:
     earliest: bool = False  # prefer the oldest
     timeline: bool = False  # a dated, oldest-first list of events
     phrase: str = ""  # the words that set the range, to drop from a search query
+    event: str = ""  # a named event the range hangs on ("the election"), resolved by event_day
+    event_word: str = ""  # before, after, since, until ...
 
     @property
     def has_range(self) -> bool:
@@ -237,6 +243,11 @@ def resolve_time(question: str, as_of: date | datetime | str | None = None) -> T
                 scope.date_from, scope.date_to = span
             scope.phrase = bound.group(0)
             break
+    if not scope.has_range:
+        anchor = event_anchor(question)
+        if anchor:
+            scope.event, scope.event_word = anchor.group("event"), anchor.group("word").lower()
+            scope.phrase = anchor.group(0).strip(" ,?.!")
     # Nothing published after the reference date exists yet as of then.
     ordered = scope.latest or scope.timeline or scope.earliest
     if ordered and (scope.date_to is None or scope.date_to > ref):
@@ -247,7 +258,7 @@ def resolve_time(question: str, as_of: date | datetime | str | None = None) -> T
 def needs_time(question: str) -> bool:
     """Whether a question asked without a reference date still needs its time resolved (against
     today): a timeline ("how did X develop") orders articles by date whatever the date."""
-    return bool(TIMELINE.search(question))
+    return bool(TIMELINE.search(question)) or event_anchor(question) is not None
 
 
 def strip_time(question: str, scope: TimeScope) -> str:
@@ -300,6 +311,7 @@ def search_in_time(
     A timeline lists those articles oldest first, one passage each. `base` filters (sources,
     dates the user set) apply too; date ranges intersect.
     """
+    scope = anchored(index, scope)
     start, end = scope.iso_range()
     if base is not None:
         start = max(filter(None, (start, base.date_from)), default=None)

@@ -10,7 +10,14 @@ import pytest
 
 from index.errors import AssistantError
 from index.retrieval import HybridIndex
-from index.timeref import resolve_time, search_in_time, strip_time, subject_words, to_date
+from index.timeref import (
+    needs_time,
+    resolve_time,
+    search_in_time,
+    strip_time,
+    subject_words,
+    to_date,
+)
 
 AS_OF = "2023-12-06"  # a Wednesday
 
@@ -138,6 +145,64 @@ def test_timeline_events_are_dated_and_oldest_first() -> None:
                      "20 October 2023: The council approved it [2]."]  # fmt: skip
 
 
+def _election_index() -> HybridIndex:
+    from tests.test_retrieval import FakeEmbedder, make_chunk
+
+    rows = [
+        ("p", "Mayor Anna Roos promised the Veldmark ferry subsidy would stay.", "2023-10-10",
+         "Veldmark mayor promises ferry subsidy"),
+        ("e", "Veldmark voters chose a new council; turnout was 64 percent.", "2023-10-15",
+         "Veldmark council election won by Greens"),
+        ("s", "The new Veldmark council scrapped the ferry subsidy in its first session.",
+         "2023-10-20", "Veldmark council scraps ferry subsidy"),
+        ("r", "The Veldmark ferry subsidy costs 2 million euros, a year after the election.",
+         "2024-10-16", "Ferry subsidy one year on"),
+    ]  # fmt: skip
+    chunks = [make_chunk(d, 0, text, "Courier", day, title) for d, text, day, title in rows]
+    emb = FakeEmbedder()
+    return HybridIndex(chunks, emb.embed([c.text for c in chunks]), emb)
+
+
+@pytest.mark.parametrize(
+    ("question", "event", "word"),
+    [
+        ("What did the Veldmark mayor promise before the election?", "the election", "before"),
+        ("After the council vote, what happened to the subsidy?", "the council vote", "after"),
+        ("What has happened since the Hamas attack?", "the Hamas attack", "since"),
+        ("What did Fortune say after the TechCrunch report on October 7?", "", ""),
+        ("After the Polygon report on the Steam Deck, did Engadget agree?", "", ""),
+        ("What happened before the end of the month?", "", ""),
+        ("Before the FTX collapse, who was seen as trustworthy in crypto?", "the FTX collapse",
+         "before"),
+    ],
+)  # fmt: skip
+def test_event_anchors(question: str, event: str, word: str) -> None:
+    scope = resolve_time(question, AS_OF)
+    assert (scope.event, scope.event_word) == (event, word)
+    assert needs_time(question) == bool(event)
+
+
+def test_an_event_takes_its_day_from_the_articles_that_name_it() -> None:
+    from index.events import UnknownEvent, event_day
+
+    idx = _election_index()
+    # The headline that names the election dates it; a later text mention does not.
+    assert event_day(idx, "the election", date(2024, 12, 1)) == date(2023, 10, 15)
+    assert event_day(idx, "the referendum", date(2024, 12, 1)) is None
+    q = "What did Veldmark decide about the ferry subsidy after the election?"
+    after = search_in_time(idx, q, resolve_time(q, "2023-12-01"))
+    assert [h.chunk.doc_id for h in after] == ["s"]  # only what came after 2023-10-15
+    q = "What did the Veldmark mayor say about the ferry subsidy before the election?"
+    before = search_in_time(idx, q, resolve_time(q, "2023-12-01"))
+    assert [h.chunk.doc_id for h in before] == ["p"]
+    # As of a day before any article named it, the election has no date yet.
+    with pytest.raises(UnknownEvent, match="names the election"):
+        search_in_time(idx, q, resolve_time(q, "2023-10-12"))
+    q = "What happened to the ferry subsidy after the referendum?"
+    with pytest.raises(UnknownEvent, match="'after the referendum' has no date"):
+        search_in_time(idx, q, resolve_time(q, "2023-12-01"))
+
+
 BARRIER = [
     {"title": "Veldmark debates flood barrier", "source": "Courier",
      "published_at": "2023-10-01T09:00:00Z", "url": "https://c.test/1",
@@ -208,6 +273,12 @@ def test_ask_as_of(barrier_home: Path, capsys: pytest.CaptureFixture[str]) -> No
     empty = a.ask("What happened to the Veldmark flood barrier last week?", as_of="2023-09-20")
     assert empty.refused and empty.refusal_reason is not None
     assert empty.refusal_reason.code == "no_articles_in_range"
+    after = a.ask("What happened to the Veldmark flood barrier after the vote?")
+    assert after.citations[0].url == "https://c.test/3"  # the vote: 31 votes to 9, October 20
+    unplaced = a.ask("What happened to the Veldmark flood barrier after the referendum?")
+    assert unplaced.refused and unplaced.refusal_reason is not None
+    assert unplaced.refusal_reason.code == "unknown_event"
+    assert "names the referendum" in unplaced.refusal_reason.message
     import os
 
     os.environ.update(ASSISTANT_HOME=str(home), ASSISTANT_LLM="extractive", ASSISTANT_PROGRESS="0")
