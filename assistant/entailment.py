@@ -184,6 +184,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     others = _all_names(claim, ctx.passage) - _actor_names(claim, ctx.passage)
     for name in sorted(n for n in others if not has_name(span_stems | ctx_stems, n)):
         reasons.append(f"name {name} is not in the aligned sentence or just before it")
+    reasons += _number_owner(claim, span, _actor_runs(claim, ctx.passage))
     reasons += _quotes(claim, ctx.passage)
     reasons += _temporal(claim, span, ctx)
     reasons += polarity(claim, span)
@@ -192,6 +193,29 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += attribution(claim, span, " ".join(ctx.sents[max(0, first - 1) : first]), ctx.source)
     reasons += hedges(claim, span)
     return reasons
+
+
+_CONTRAST_RE = re.compile(r",?\s+(?:while|whereas|but)\s+|;\s+", re.I)
+
+
+def _number_owner(claim: str, span: str, runs: list[set[str]]) -> list[str]:
+    """A number must come from the clause about the claim's actor where the aligned sentence
+    contrasts two ("The Ravens defense has allowed the fewest points (16.1) ..., while San
+    Francisco's unit ranks second in points (16.7)": 16.7 is not the Ravens')."""
+    clauses = [c for c in _CONTRAST_RE.split(span) if c.strip()]
+    if len(clauses) < 2 or not runs:
+        return []
+    actor = set().union(*runs)
+    stems = [{stem(w) for w in tokens(c)} for c in clauses]
+    own = [i for i, st in enumerate(stems) if any(has_name(st, n) for n in actor)]
+    if not own:
+        return []
+    out = []
+    for n in sorted(number_values(claim)):
+        holding = [i for i, c in enumerate(clauses) if n in number_values(c)]
+        if holding and not set(holding) & set(own):
+            out.append(f"number {n} belongs to another clause than the actor's")
+    return out
 
 
 def _norm_quotes(text: str) -> str:

@@ -41,6 +41,8 @@ DENY = frozenset(
 AFFIRM = frozenset(
     ["confirm", "admit", "acknowledg", "accept", "agree", "verif", "corroborat", "concede"]
 )
+# Verbs that end what follows them: "stopped targeting" says the targeting no longer happens.
+CEASE = frozenset(["stop", "cease", "halt", "quit", "discontinue", "abandon"])
 NEWS_OPPOSITES = [
     ("more", "fewer"), ("more", "less"), ("most", "fewest"), ("most", "least"),
     ("over", "under"), ("above", "below"), ("rise", "fall"), ("rising", "falling"),
@@ -174,6 +176,10 @@ def stem_in(word: str, stems: frozenset[str]) -> bool:
 
 def is_deny(word: str) -> bool:
     return stem_in(word, DENY)
+
+
+def is_cease(word: str) -> bool:
+    return bool(base_forms(word) & CEASE)
 
 
 def is_affirm(word: str) -> bool:

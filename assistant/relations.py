@@ -102,6 +102,8 @@ def _negated(tokens: list[str]) -> tuple[bool, set[int]]:
                 neg = True
         elif low == "longer" and i and tokens[i - 1].lower() == "no":
             neg = True
+        elif lexicon.is_cease(low):
+            neg = True  # "had stopped targeting" negates the targeting
     return neg, reversed_deny
 
 
@@ -161,7 +163,7 @@ def _deny_scope(text: str) -> set[str]:
 def _neg_scope(tokens: list[str]) -> set[str]:
     scope: set[str] = set()
     for i, t in enumerate(tokens):
-        if t.lower() in NEG_CUES or t.lower().endswith("n't"):
+        if t.lower() in NEG_CUES or t.lower().endswith("n't") or lexicon.is_cease(t):
             scope |= {stem(x) for x in tokens[i + 1 : i + 5] if x.lower() not in STOPWORDS}
     return scope
 
