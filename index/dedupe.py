@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -135,3 +137,71 @@ def is_copy(a: str, b: str, min_aligned: float = MIN_ALIGNED) -> bool:
     if containment(shingles(a), shingles(b)) < MIN_CONTAINMENT:
         return False
     return aligned(wa, wb) >= min_aligned
+
+
+def _moment(published_at: str | None) -> datetime | None:
+    """A publication time to compare (UTC; a date alone is its midnight), or None."""
+    if not published_at:
+        return None
+    try:
+        t = datetime.fromisoformat(published_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def earlier(a: str | None, b: str | None) -> bool:
+    """Whether publication time a is known to come before b (undated never does)."""
+    ta, tb = _moment(a), _moment(b)
+    return ta is not None and tb is not None and ta < tb
+
+
+class Stories:
+    """The stories of one ingest run: finds the story an article copies, and keeps the earliest
+    copy as the story ("a story keeps its earliest copy's text and date").
+
+    Built from the catalog's stories on first use, so an ingest with nothing new to embed pays
+    nothing. When a new copy is dated before the story it copies, it becomes the story: the
+    old story and its copies are stored as copies of it (demote), the old story's chunks go.
+    """
+
+    def __init__(self, catalog: Any) -> None:
+        self.catalog = catalog
+        self._index: CopyIndex | None = None
+        self._dates: dict[str, str | None] = {}  # stories added in this run
+
+    def _copies(self) -> CopyIndex:
+        if self._index is None:
+            self._index = CopyIndex()
+            for row in self.catalog.articles("WHERE story_id IS NULL"):
+                self._index.add(row["doc_id"], self.catalog.article_text(row["doc_id"]))
+        return self._index
+
+    def story_of(self, text: str, doc_id: str) -> str | None:
+        matches = self._copies().find(text, exclude=doc_id)
+        return matches[0].key if matches else None
+
+    def published_at(self, story: str) -> str | None:
+        if story in self._dates:
+            return self._dates[story]
+        row = self.catalog.article(story)
+        return row.get("published_at") if row else None
+
+    def add(self, doc_id: str, text: str, published_at: str | None) -> None:
+        self._copies().add(doc_id, text)
+        self._dates[doc_id] = published_at
+
+    def demote(self, story: str, new_story: str) -> list[dict[str, Any]]:
+        """Catalog rows that make a stored story and its stored copies copies of `new_story`
+        (each keeps its own text, as a copy does); the story leaves the copy index."""
+        self._copies().remove(story)
+        rows = []
+        for row in self.catalog.articles("WHERE doc_id = ? OR story_id = ?", (story, story)):
+            text = self.catalog.article_text(row["doc_id"])
+            rows.append({**row, "story_id": new_story, "text": text, "n_chunks": 0})
+        return rows
+
+    def forget(self, story: str) -> None:
+        """A story of this run that became a copy before it was stored."""
+        self._copies().remove(story)
+        self._dates.pop(story, None)

@@ -18,6 +18,7 @@ import numpy as np
 
 from index.catalog import Catalog
 from index.chunking import Chunk, chunk_article
+from index.dedupe import Stories, earlier
 from index.embeddings import Embedder
 from index.errors import AssistantError
 from index.fetch import FetchLimits
@@ -142,7 +143,7 @@ def ingest(
     recover(catalog, store)
     to_embed: list[tuple[str, Article, list[Chunk]]] = []
     copies: list[dict[str, Any]] = []
-    stories = _Stories(catalog)
+    stories = Stories(catalog)
     seen: set[str] = set()
     hashes_in_run: dict[str, str] = {}
     for origin, art in got.items:
@@ -173,14 +174,16 @@ def ingest(
             seen.add(twin)
             continue
         hashes_in_run[art.content_hash] = art.doc_id
-        story = stories.story_of(art)
-        if story:
+        story = stories.story_of(art.text, art.doc_id)
+        if story and not earlier(art.published_at, stories.published_at(story)):
             copies.append(_article_row(origin, art, [], story_id=story))
             report.items.append(
                 ItemResult(art.key, "copy", art.title, art.doc_id, reason=f"wire copy of {story}")
             )
             continue
-        stories.add(art.doc_id, art.text)
+        if story:  # an earlier copy of a story: it becomes the story, with its text and date
+            copies = _demote(story, art.doc_id, stories, to_embed, copies, report)
+        stories.add(art.doc_id, art.text, art.published_at)
         to_embed.append((origin, art, chunk_article(art, chunk_size, chunk_overlap)))
 
     total = sum(len(c) for _, _, c in to_embed)
@@ -206,30 +209,31 @@ def ingest(
     return report
 
 
-class _Stories:
-    """Finds the indexed story an article is a wire copy of (index.dedupe: MinHash LSH, then
-    word alignment). Built from the catalog's stories on first use, so an ingest with nothing
-    new to embed pays nothing."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self._index: Any = None
-
-    def _copies(self) -> Any:
-        if self._index is None:
-            from index.dedupe import CopyIndex
-
-            self._index = CopyIndex()
-            for row in self.catalog.articles("WHERE story_id IS NULL"):
-                self._index.add(row["doc_id"], self.catalog.article_text(row["doc_id"]))
-        return self._index
-
-    def story_of(self, art: Article) -> str | None:
-        matches = self._copies().find(art.text, exclude=art.doc_id)
-        return matches[0].key if matches else None
-
-    def add(self, doc_id: str, text: str) -> None:
-        self._copies().add(doc_id, text)
+def _demote(
+    story: str,
+    new_story: str,
+    stories: Stories,
+    to_embed: list[tuple[str, Article, list[Chunk]]],
+    copies: list[dict[str, Any]],
+    report: IngestReport,
+) -> list[dict[str, Any]]:
+    """Make `story` (stored, or still to embed in this run) and its copies copies of
+    `new_story`; returns the copy rows to store. The new story is committed before these rows
+    (ingest's order), so a crash in between leaves two stories, never none."""
+    pending = [item for item in to_embed if item[1].doc_id == story]
+    if pending:
+        to_embed.remove(pending[0])
+        stories.forget(story)
+        origin, old, _ = pending[0]
+        copies.append(_article_row(origin, old, [], story_id=new_story))
+        why = f"wire copy of {new_story}, dated earlier"
+        report.items.append(ItemResult(old.key, "copy", old.title, story, reason=why))
+    else:
+        copies += stories.demote(story, new_story)
+    for row in copies:
+        if row["story_id"] == story:
+            row["story_id"] = new_story
+    return copies
 
 
 def _article_row(

@@ -3,7 +3,12 @@ paragraph and copy edits is found; another outlet's own article on the same even
 
 from __future__ import annotations
 
-from index.dedupe import CopyIndex, is_copy
+import json
+from pathlib import Path
+
+import pytest
+
+from index.dedupe import CopyIndex, earlier, is_copy
 
 STORY = [
     "The regional council of Veldmark approved a 42 million euro flood barrier on Tuesday after "
@@ -63,3 +68,84 @@ def test_short_texts_and_removal() -> None:
     assert index.find(wire_copy()) == [] and "original" not in index and len(index) == 1
     index.add("original", "\n".join(OTHER_OUTLET))  # a key re-added with new text
     assert index.find(wire_copy()) == []
+
+
+# -- a story keeps its earliest copy's text and date (index/ingest.py with Stories) ------------
+def _records(path: Path, *recs: tuple[str, str, str, str]) -> str:
+    path.write_text(
+        "".join(
+            json.dumps({"body": body, "source": src, "url": url, "published_at": day}) + "\n"
+            for body, src, url, day in recs
+        ),
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def _wire_pair() -> tuple[str, str, str]:
+    from tests.test_ingest import WIRE
+
+    trimmed = WIRE.replace("Port strike ends after nine days", "Dockers return to work")
+    trimmed = trimmed.rsplit(" Union members voted", 1)[0] + "\n"
+    third = WIRE.replace("Port strike ends after nine days", "Northern port reopens")
+    return WIRE, trimmed, third
+
+
+@pytest.mark.slow
+def test_an_earlier_copy_ingested_later_becomes_the_story(tmp_path: Path) -> None:
+    from tests.test_ingest import make
+
+    full, trimmed, third = _wire_pair()
+    a = make(tmp_path / "home", auto_seed=False)
+    first = _records(
+        tmp_path / "late.jsonl",
+        (full, "Harbour Times", "https://ht.test/strike", "2023-11-03T10:00:00Z"),
+        (third, "Valley Courier", "https://vc.test/port", "2023-11-04T08:00:00Z"),
+    )
+    assert a.ingest([first]).count("copy") == 1
+    # A copy dated a day earlier arrives later: the story switches to its text and date.
+    second = _records(
+        tmp_path / "early.jsonl",
+        (trimmed, "Coast Wire", "https://cw.test/dockers", "2023-11-02T09:00:00Z"),
+    )
+    report = a.ingest([second])
+    assert report.count("indexed") == 1 and report.embedded_chunks > 0
+    rows = {r["url"]: r for r in a.home.catalog.articles()}
+    story = rows["https://cw.test/dockers"]
+    assert story["story_id"] is None and story["n_chunks"] > 0
+    for url in ("https://ht.test/strike", "https://vc.test/port"):  # the old story's copies too
+        assert rows[url]["story_id"] == story["doc_id"] and rows[url]["n_chunks"] == 0
+    doctor = a.doctor()
+    assert doctor["ok"] and doctor["orphans"] == 0 and doctor["chunks"] == story["n_chunks"]
+    ans = a.ask("By how much will the dock workers' wages rise?")
+    (cite,) = [c for c in ans.citations if "7 percent" in c.text]
+    assert (cite.url, cite.published_at) == ("https://cw.test/dockers", "2023-11-02T09:00:00Z")
+    assert "812 to 95" not in a.home.catalog.article_text(story["doc_id"])  # the earliest text
+    assert [o["url"] for o in cite.also_in] == ["https://ht.test/strike", "https://vc.test/port"]
+    # The old story keeps its own text as a copy: re-ingesting everything embeds nothing.
+    assert "812 to 95" in a.home.catalog.article_text(rows["https://ht.test/strike"]["doc_id"])
+    again = a.ingest([first, second])
+    assert again.embedded_chunks == 0 and again.count("unchanged") == 3
+
+
+@pytest.mark.slow
+def test_within_one_ingest_the_earliest_copy_is_the_story(tmp_path: Path) -> None:
+    from tests.test_ingest import make
+
+    full, trimmed, _ = _wire_pair()
+    a = make(tmp_path / "home", auto_seed=False)
+    both = _records(
+        tmp_path / "both.jsonl",
+        (full, "Harbour Times", "https://ht.test/strike", "2023-11-03"),
+        (trimmed, "Coast Wire", "https://cw.test/dockers", "2023-11-02"),
+    )
+    report = a.ingest([both])
+    assert report.count("indexed") == 1 and report.count("copy") == 1, report.summary()
+    rows = {r["url"]: r for r in a.home.catalog.articles()}
+    assert rows["https://cw.test/dockers"]["story_id"] is None
+    assert rows["https://ht.test/strike"]["story_id"] == rows["https://cw.test/dockers"]["doc_id"]
+    assert a.status()["chunks"] == rows["https://cw.test/dockers"]["n_chunks"]
+    # Undated or same-dated copies never displace the story.
+    assert earlier("2023-11-02", "2023-11-03T00:00:00+00:00")
+    assert not earlier(None, "2023-11-03") and not earlier("2023-11-03", "2023-11-03")
+    assert earlier("2023-11-03T01:00:00+02:00", "2023-11-03T00:00:00Z")
