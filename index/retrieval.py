@@ -19,6 +19,7 @@ index/retrieval_config.py):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -46,10 +47,13 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
 
-    def accepts(self, chunk: Chunk) -> bool:
+    def accepts(self, chunk: Chunk, also_sources: Iterable[str] = ()) -> bool:
+        """True for a chunk within the filters; `also_sources` are the outlets that carried a
+        wire copy of its article (HybridIndex.also_sources), each as good as its own source."""
         if self.sources:
             wanted = {s.lower() for s in self.sources}
-            if chunk.source.lower() not in wanted:
+            outlets = {chunk.source.lower(), *(o.lower() for o in also_sources)}
+            if not outlets & wanted:
                 return False
         date = _chunk_date(chunk)
         if self.date_from and (not date or date < self.date_from):

@@ -72,6 +72,9 @@ class ChunkStore:
         host: str | None = None,
         port: int = 8000,
     ) -> None:
+        from index.offline import go_offline
+
+        go_offline()
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 

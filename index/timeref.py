@@ -336,7 +336,11 @@ def search_in_time(
     # close passage.
     about = {doc: h for doc, h in best.items() if names_all(h.chunk.title)}
     for chunk in index.chunks if names else []:
-        if chunk.doc_id not in about and names_all(chunk.title) and filters.accepts(chunk):
+        if (
+            chunk.doc_id not in about
+            and names_all(chunk.title)
+            and filters.accepts(chunk, index.also_sources.get(chunk.doc_id, ()))
+        ):
             about[chunk.doc_id] = Hit(chunk, 0.0)  # its first passage stands for it
     close = {doc: h for doc, h in best.items() if h.score >= 0.5 * top}
     if not about:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +13,7 @@ import pytest
 from assistant import Assistant, Settings
 from index.lexicon import Lexicon
 from index.live import LiveIndex
+from index.offline import OFFLINE_ENV
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -77,3 +81,34 @@ def test_lexicon_persists_and_a_new_tokenizer_recomputes(tmp_path: Path) -> None
     assert (saved.terms[ids][0] >= 0).all()
     path.write_bytes(b"not an npz")
     assert Lexicon.load(path).terms == {}  # broken file: recompute, never fail
+
+
+OFFLINE_PROBE = """
+import os
+before = dict(os.environ)
+import index, index.embeddings, index.store, index.retrieval, index.live, index.ingest
+changed = set(os.environ.items()) ^ set(before.items())
+assert not changed, f"importing index changed the environment: {sorted(changed)}"
+import numpy as np
+from index.embeddings import MiniLMEmbedder
+m = MiniLMEmbedder("fp32")
+assert os.environ["HF_HUB_OFFLINE"] == "1"
+texts = ["How many drones did Russia say it intercepted?", "The jury found Google liable.",
+         "Long " * 300]
+small = m.embed(texts)
+assert "torch" not in __import__("sys").modules, "a small encode loaded torch"
+full = m._embed_torch(texts, 64)  # sentence-transformers, as ingest runs it
+import huggingface_hub.constants
+assert huggingface_hub.constants.HF_HUB_OFFLINE, "the model loaded online"
+cos = (small * full).sum(1)
+assert cos.min() >= 0.9999, cos
+print("ok")
+"""
+
+
+def test_importing_index_leaves_the_environment_alone_and_models_load_offline() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in OFFLINE_ENV}
+    run = subprocess.run(
+        [sys.executable, "-c", OFFLINE_PROBE], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]

@@ -253,6 +253,29 @@ def test_filters_are_honoured(index: HybridIndex) -> None:
     ]
 
 
+def test_a_source_filter_matches_the_outlets_that_carried_a_wire_copy() -> None:
+    chunk = corpus()[4]  # Fortune's story
+    only_fox = Filters(sources=["fox news - health"])
+    assert not only_fox.accepts(chunk)
+    assert only_fox.accepts(chunk, ["CBSSports.com", "FOX News - Health"])
+    assert Filters(sources=["Fortune"]).accepts(chunk, ["FOX News - Health"])
+    dated = Filters(sources=["FOX News - Health"], date_to="2023-10-31")
+    assert not dated.accepts(chunk, ["FOX News - Health"])  # the date still applies
+    embedder = FakeEmbedder()
+    chunks = corpus()
+    carried = HybridIndex(
+        chunks,
+        embedder.embed([c.text for c in chunks]),
+        embedder,
+        also_sources={"c": ["FOX News - Health"]},
+    )
+    hits = carried.search("convicted of fraud", k=10, filters=only_fox)
+    assert {h.chunk.doc_id for h in hits} == {"c", "e"}  # search and accepts agree
+    assert all(
+        only_fox.accepts(h.chunk, carried.also_sources.get(h.chunk.doc_id, ())) for h in hits
+    )
+
+
 @pytest.mark.parametrize("config", [RetrievalConfig(), RetrievalConfig(max_per_doc=1)])
 def test_any_query_on_tiny_corpora(config: RetrievalConfig) -> None:
     embedder = FakeEmbedder()
