@@ -60,6 +60,9 @@ class Support:
     lexical: float
     dense: float
     missing: list[str] = field(default_factory=list)
+    # The entailment rules found the passage saying otherwise (an opposite, a negation, a
+    # swapped role or number), not merely lacking a word of the claim.
+    contradicted: bool = False
 
 
 @dataclass
@@ -117,7 +120,9 @@ class CitationChecker:
         if not self.entailment:
             return Support(ok=True, lexical=lexical, dense=dense)
         reasons = contradictions(claim, ctx)
-        return Support(ok=not reasons, lexical=lexical, dense=dense, missing=reasons)
+        absent = ("is not in the aligned sentence", "or just before it")
+        contradicted = any(not r.endswith(absent) for r in reasons)
+        return Support(not reasons, lexical, dense, reasons, contradicted)
 
     @staticmethod
     def _best_window_recall(claim_words: dict[str, set[str]], passage_text: str) -> float:
@@ -175,6 +180,13 @@ class CitationChecker:
                 if good != cited:
                     repaired.append({"sentence": claim, "from": cited, "to": good})
                 kept.append((claim, good))
+                continue
+            if any(sup.contradicted for sup in checks.values()):
+                # The cited passage says otherwise: another passage that merely shares the
+                # words ("slow to make new antibiotics" cited, "new therapeutics are ready"
+                # elsewhere) must not carry the claim instead.
+                dropped.append(claim)
+                reasons[claim] = [r for sup in checks.values() for r in sup.missing][:3]
                 continue
             alt = self._find_support(claim, passages, exclude=set(valid))
             if alt is not None:

@@ -114,7 +114,9 @@ def _read_wordnet() -> tuple[
             for x in group.get(a, ()):
                 opposite[x] |= group.get(b, set())
         lemmas[pos] = {w for ws in synsets.values() for w in ws}
-        for ws in synsets.values():
+        # Verb synsets only: adjective synsets join words of opposite polarity in some
+        # sense ("quick" and "ready"), verbs are where paraphrases differ ("cut"/"reduce").
+        for ws in synsets.values() if pos == "v" else ():
             single = [w for w in ws if "_" not in w]
             for w in single:
                 synonyms[w].update(single)
@@ -157,8 +159,8 @@ def opposite(a: str, b: str) -> bool:
 
 
 def synonyms(word: str) -> frozenset[str]:
-    """Single-word lemmas sharing a WordNet verb, adjective or adverb synset with one of the
-    word's base forms ("cutting" -> reduce, "premature" -> early)."""
+    """Single-word lemmas sharing a WordNet verb synset with one of the word's base forms
+    ("cutting" -> reduce)."""
     table = _synonym_table()
     return frozenset(x for b in base_forms(word) for x in table.get(b, ()))
 
