@@ -134,10 +134,63 @@ def _normal(codec: str) -> str:
     return "cp1252" if found in ("latin-1", "iso8859-1", "ascii") else found
 
 
-def _detect(data: bytes, name: str) -> str:
+# The accented letters of the languages written in each single-byte Latin code page. A text
+# whose non-ASCII letters all belong to one language's alphabet under one reading, and not under
+# the other, is in that reading's code page: Czech "Sněmovna řekl" read as cp1252 is
+# "Snìmovna øekl", letters of no single language (ì is Italian, ø Nordic).
+_ALPHABETS: dict[str, tuple[str, ...]] = {
+    "cp1252": (
+        "àâæçéèêëîïôœùûüÿ",  # French
+        "äöüß",  # German
+        "áéíñóúüÁÉÍÑÓÚ",  # Spanish
+        "àèéìíîòóù",  # Italian
+        "àáâãçéêíóôõú",  # Portuguese
+        "æøåé",  # Danish, Norwegian
+        "åäöé",  # Swedish, Finnish
+        "áðéíóúýþæö",  # Icelandic
+        "éëïèöü",  # Dutch
+        "àçèéíïòóú",  # Catalan
+    ),
+    "cp1250": (
+        "áčďéěíňóřšťúůýž",  # Czech
+        "áäčďéíĺľňóôŕšťúýž",  # Slovak
+        "ąćęłńóśźż",  # Polish
+        "áéíóöőúüű",  # Hungarian
+        "ăâîșțşţ",  # Romanian
+        "čćđšž",  # Croatian, Slovene, Bosnian
+        "äöüß",  # German
+    ),
+}
+
+
+def _fit(text: str, alphabets: tuple[str, ...]) -> float:
+    """Share of the text's accented letters (by occurrence) that the best-fitting single
+    language's alphabet holds."""
+    accented = [c.lower() for c in text if c.isalpha() and not c.isascii()]
+    if not accented:
+        return 1.0
+    return max(sum(c in a.lower() for c in accented) for a in alphabets) / len(accented)
+
+
+def _as_latin(data: bytes) -> str | None:
+    """`data` read as cp1252 or cp1250, whichever makes its accented letters one language's
+    (a tie is cp1252's, the common case); None when neither reads as Latin text."""
     western = _as_western(data)
-    if western is not None:
+    try:
+        central = data.decode("cp1250")
+    except UnicodeDecodeError:
         return western
+    if _fit(central, _ALPHABETS["cp1250"]) > _fit(western or "", _ALPHABETS["cp1252"]):
+        letters = [c for c in central if c.isalpha()]
+        if letters and sum(not c.isascii() for c in letters) <= 0.3 * len(letters):
+            return central
+    return western
+
+
+def _detect(data: bytes, name: str) -> str:
+    latin = _as_latin(data)
+    if latin is not None:
+        return latin
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
