@@ -148,6 +148,9 @@ def _threads() -> int:
 
 @lru_cache(maxsize=2)
 def _load_llamacpp(path: str, n_ctx: int, max_tokens: int) -> Any:
+    from index.offline import go_offline
+
+    go_offline()
     try:
         from llama_index.llms.llama_cpp import LlamaCPP
     except ImportError:
@@ -177,12 +180,17 @@ class LocalBackend(Backend):
     name = "local"
 
     def __init__(self, settings: Settings) -> None:
-        path = settings.local_model_path or smollm2_path()
-        self.llm = _load_llamacpp(str(path), 2048, settings.max_tokens)
+        self._model = (str(settings.local_model_path or smollm2_path()), 2048, settings.max_tokens)
         self.tuning = settings.answer
         self.n_choices = settings.answer.local_choices
         self.tie = settings.answer.local_tie
         self._lock = threading.Lock()
+
+    @property
+    def llm(self) -> Any:
+        """LlamaIndex's LlamaCPP, loaded when the model is first asked (importing llama_index
+        costs about 3 s of a process start; many answers never need the model)."""
+        return _load_llamacpp(*self._model)
 
     def _grammar(self, options: list[str]) -> Any:
         from llama_cpp import LlamaGrammar

@@ -196,7 +196,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if report.get("ok") else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given the command about to run, only what that command needs is
+    imported (eval's options load the evaluation stack, about a second)."""
     parser = argparse.ArgumentParser(
         prog="assistant",
         description="Answers questions about news articles, citing the passages it used.",
@@ -238,9 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--auth", help="user:password, or a file of user:password lines")
     p = add("eval", cmd_eval)
-    from assistant.evaluation import add_eval_arguments
+    if command in (None, "eval"):
+        from assistant.evaluation import add_eval_arguments
 
-    add_eval_arguments(p)
+        add_eval_arguments(p)
     p = add("status", cmd_status)
     p.add_argument("--json", action="store_true")
     p = add("forget", cmd_forget)
@@ -254,7 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.fn(args))
     except AssistantError as err:

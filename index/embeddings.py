@@ -188,6 +188,7 @@ class MiniLMEmbedder(Embedder):
     # Up to this many tokens an encode stays in numpy (a question with its ~100 candidate
     # sentences is ~3k; one article ~2-5k); an ingest batch is far above.
     bulk_tokens = 8192
+    recent_max = 4096  # texts whose vectors are kept (1.5 KB each)
 
     def __init__(self, precision: str = "auto") -> None:
         from index.offline import go_offline
@@ -214,6 +215,7 @@ class MiniLMEmbedder(Embedder):
         # Neither engine is safe under concurrent UI requests.
         self._lock = threading.Lock()
         self._blas: Any = None
+        self._recent: dict[str, np.ndarray] = {}  # vectors of the latest small encodes
 
     @property
     def model(self) -> Any:
@@ -228,10 +230,22 @@ class MiniLMEmbedder(Embedder):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         ids = self.small.token_ids(texts)
-        if sum(len(x) for x in ids) <= self.bulk_tokens:
-            with self._lock, self._one_blas_thread():
-                return self.small.encode(ids)
-        return self._embed_torch(texts, batch_size)
+        if sum(len(x) for x in ids) > self.bulk_tokens:
+            return self._embed_torch(texts, batch_size)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        with self._lock:
+            # The citation check encodes again the sentences that ranking has just encoded.
+            todo = [i for i, t in enumerate(texts) if t not in self._recent]
+            if todo:
+                with self._one_blas_thread():
+                    fresh = self.small.encode([ids[i] for i in todo])
+                if len(self._recent) + len(todo) > self.recent_max:
+                    self._recent.clear()
+                for i, vec in zip(todo, fresh, strict=True):
+                    self._recent[texts[i]] = vec
+            for i, t in enumerate(texts):
+                out[i] = self._recent[t]
+        return out
 
     def _one_blas_thread(self) -> Any:
         # A small encode runs fastest on one thread; two spinning BLAS threads on a loaded
