@@ -208,6 +208,38 @@ def test_contradiction_is_repaired_from_its_source(
     assert "declined to comment" in ans.answer and ans.citations
 
 
+KILLED = "On Monday, airstrikes killed at least six people and injured 21."
+
+
+def real_judge(base: str, grammar: str | None, prompts: list[str]) -> Any:
+    """The judge's call to the real llama.cpp server; a GBNF grammar, where given, fixes what
+    the server may reply (a 135M judge is near random: the plumbing is tested, not it)."""
+    import openai
+
+    client = openai.OpenAI(base_url=base, api_key="test-key")
+
+    def complete(prompt: str) -> str | None:
+        prompts.append(prompt)
+        reply = client.chat.completions.create(
+            model="smollm2", messages=[{"role": "user", "content": prompt}], max_tokens=40,
+            temperature=0.0, extra_body={"grammar": grammar} if grammar else {},
+        )  # fmt: skip
+        return reply.choices[0].message.content
+
+    return complete
+
+
+def answer_citing(sentence: str) -> Any:
+    """A model answer: the sentence cited to the passage that holds it (the answer is not
+    under test here, the judge pass after the offline check is)."""
+
+    def stream_answer(question: str, passages: list[Hit], candidates: Any) -> Any:
+        n = next(i for i, h in enumerate(passages, 1) if "at least six people" in h.chunk.text)
+        yield f"{sentence[:-1]} [{n}]."
+
+    return stream_answer
+
+
 @pytest.mark.slow
 @pytest.mark.server
 def test_judge_plumbing_against_llama_server(llama_server: str, seeded_home: Path) -> None:
@@ -215,16 +247,35 @@ def test_judge_plumbing_against_llama_server(llama_server: str, seeded_home: Pat
 
     a = Assistant(Settings(home=seeded_home, llm="openai", openai_base_url=llama_server,
                            openai_api_key="test-key", openai_model="smollm2", progress=False,
-                           max_tokens=80))  # fmt: skip
-    ans = a.ask("How many people were killed by the airstrikes on Monday?")
-    # A 135M judge is near random: only the plumbing is tested, not its verdicts.
-    if ans.judge is not None:
-        assert ans.judge["status"] in {"ok", "invalid", "skipped"}
-        if ans.judge["status"] == "ok":
-            assert all(v["verdict"] in {"supported", "partly", "not supported"}
-                       for v in ans.judge["verdicts"])  # fmt: skip
-    else:  # the offline check kept nothing of the model's text: nothing to judge
-        assert ans.fallback in {"source", "extractive"} or ans.refused
+                           max_tokens=60))  # fmt: skip
+    a.backend.stream_answer = answer_citing(KILLED)  # type: ignore[method-assign]
+    question = "How many people were killed by the airstrikes on Monday?"
+    # The product's own judge call (on by default with openai), unconstrained: whatever the
+    # real model replies is recorded, and the offline verdict stands unless it is the JSON.
+    free = a.ask(question)
+    assert free.judge is not None and free.judge["status"] in {"ok", "invalid"}
+    if free.judge["status"] == "ok":
+        assert [v["sentence"] for v in free.judge["verdicts"]] == [KILLED]
+    else:
+        assert KILLED[:-1] in free.answer and not free.dropped_sentences
+
+    # The real server made to say "not supported": the sentence is dropped, the verdict
+    # recorded, and the answer repaired from the aligned source sentence.
+    prompts: list[str] = []
+    no = '"{\\"verdicts\\": [{\\"claim\\": 1, \\"verdict\\": \\"not supported\\"}]}"'
+    a.backend.complete = real_judge(llama_server, f"root ::= {no}", prompts)  # type: ignore[method-assign]
+    dropped = a.ask(question)
+    assert prompts and "Claim 1: " + KILLED in prompts[-1]
+    assert dropped.judge == {"status": "ok",
+                             "verdicts": [{"sentence": KILLED, "verdict": "not supported"}]}  # fmt: skip
+    assert dropped.dropped_sentences == [KILLED] and dropped.fallback == "source"
+    assert dropped.answer.startswith("“") and dropped.citations
+
+    # The real server made to reply in prose: not valid JSON, the offline verdict stands.
+    a.backend.complete = real_judge(llama_server, 'root ::= "It looks fine to me."', prompts)  # type: ignore[method-assign]
+    kept = a.ask(question)
+    assert kept.judge == {"status": "invalid", "verdicts": []}
+    assert KILLED[:-1] in kept.answer and not kept.dropped_sentences and kept.fallback is None
 
 
 def test_yes_no_verdict_is_checked_against_its_claim() -> None:
