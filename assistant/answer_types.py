@@ -117,7 +117,10 @@ def classify(question: str) -> QuestionType:
     if _ORG_Q.search(q):
         return QuestionType("organisation", many, also=("publication",))
     if _PERSON_Q.search(q):
-        bare_who = bool(re.match(r"^\s*(?:who|whom|whose)\b", q, re.I))
+        # "Who won ..." may be answered by a company; "who is the individual ..." may not.
+        bare_who = bool(re.match(r"^\s*(?:who|whom|whose)\b", q, re.I)) and not re.search(
+            r"\b(?:person|individual|man|woman|people|figure)\b", q, re.I
+        )
         also = ("organisation", "publication") if bare_who or "entity" in q.lower() else ()
         return QuestionType("person", many, also=also)
     if _EXPLAIN_Q.search(q):

@@ -48,8 +48,11 @@ class Found:
 
 
 def lexicon_for(passages: list[Hit]) -> Lexicon:
+    # Titles too: "Sam Bankman-Fried" is often in the headline of a chunk that says
+    # "Bankman-Fried", and the citation check counts the cited article's title.
     return Lexicon.from_texts(
-        [h.chunk.text for h in passages], [h.chunk.source for h in passages if h.chunk.source]
+        [f"{h.chunk.text}\n{h.chunk.title}." if h.chunk.title else h.chunk.text for h in passages],
+        [h.chunk.source for h in passages if h.chunk.source],
     )
 
 
@@ -141,6 +144,12 @@ def find_answers(
             if cand not in f.support:
                 f.support.append(cand)
             f.sources.add(passages[cand.passage - 1].chunk.source)
+    for f in found.values():
+        # The one a multi-source question is about is named across its articles ("Sam
+        # Altman" in each outlet's), a bystander ("FTC chair Lina Khan") in one. Only for the
+        # asked kind: a "who" question answered by a company is a weaker guess already.
+        if f.kind == qtype.kind:
+            f.score *= 1 + t.salience_weight * (_articles_naming(f.text, passages) - 1)
     ranked = sorted(found.values(), key=lambda f: -f.score * (1 + 0.3 * (len(f.sources) - 1)))
     for f in ranked:
         f.cite_passage = _holding_passage(f, passages)
@@ -153,11 +162,23 @@ def find_answers(
     return [f for f in ranked if f.score >= t.list_share * best][: t.list_most]
 
 
+def _articles_naming(name: str, passages: list[Hit]) -> int:
+    """How many of the passages' articles (texts and titles) name it, by its last word."""
+    key = name.split()[-1] if name.split() else name
+    if len(key) < 3 or key[:1].isdigit():
+        return 1
+    pattern = re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])")
+    docs = {h.chunk.doc_id for h in passages if pattern.search(f"{h.chunk.title}\n{h.chunk.text}")}
+    return max(1, len(docs))
+
+
 def _holding_passage(f: Found, passages: list[Hit]) -> int:
-    """A passage whose text holds the answer as written (its supporting sentence's first)."""
+    """A passage whose text or title (the citation check counts the cited article's title)
+    holds the answer as written, its supporting sentence's first."""
     squeezed = " ".join(f.text.split())
     for n in [c.passage for c in f.support] + list(range(1, len(passages) + 1)):
-        if squeezed in " ".join(passages[n - 1].chunk.text.split()):
+        chunk = passages[n - 1].chunk
+        if squeezed in " ".join(f"{chunk.title} {chunk.text}".split()):
             return n
     if f.support and f.text != f.support[0].text:
         # The fuller form was seen elsewhere; fall back to the words the sentence uses.

@@ -224,6 +224,12 @@ class AnswerSettings(BaseModel):
         "Direct answers: a sentence next to one about the question counts this share of "
         "its score (the answer often follows the sentence that repeats the question)",
     )
+    salience_weight: float = _answer(
+        0.3,
+        "Direct answers: a candidate of the asked kind gains this share of its score for each "
+        "further article among the passages that names it (a multi-source question is about "
+        "the one named across its articles; 0.15-0.5 measured alike)",
+    )
     list_share: float = _answer(
         0.5,
         "Direct answers: a 'which companies' list keeps spans scoring at least this share "
@@ -423,7 +429,9 @@ class Settings(BaseSettings):
     @property
     def catalog_path(self) -> Path:
         """The home's SQLite catalog (index/home.py), where saved conversations live too."""
-        return self.home / "catalog.sqlite3"
+        from index.catalog import CATALOG_FILE
+
+        return self.home / CATALOG_FILE
 
     def fetch_limits(self) -> FetchLimits:
         """The URL caps above, as index.fetch takes them (index/ reads no settings)."""

@@ -9,7 +9,7 @@ Dmitry Peskov", "X reported"), the indexed sources' names, and number and date p
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -79,7 +79,7 @@ _ORG_HEADS = frozenset(
         "league", "club", "fc", "organization", "organisation", "board", "administration",
         "parliament", "senate", "congress", "kremlin", "pentagon", "network", "studios", "studio",
         "games", "entertainment", "media", "records", "pharmaceuticals", "energy", "exchange",
-        "reserve", "police"
+        "reserve", "police", "research", "bureau", "commission"
     ]
 )  # fmt: skip
 _PUB_HEADS = frozenset(
@@ -169,15 +169,18 @@ class Lexicon:
     @classmethod
     def from_texts(cls, texts: Iterable[str], sources: Iterable[str] = ()) -> Lexicon:
         lex = cls(SourceMatcher(sources))
+        forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for text in texts:
             for span in (s for sent in sentences(text) for s in find_spans(sent, lex, True)):
                 words = span.text.split()
                 key = span.text.lower()
                 lex.votes.setdefault(key, Counter())[span.kind] += 1
                 if len(words) >= 2 and span.kind == "person":
-                    last = words[-1].lower()
-                    if len(span.text) > len(lex.full.get(last, "")):
-                        lex.full[last] = span.text
+                    forms[words[-1].lower()][span.text] += 1
+        # The form the passages use most ("Sam Bankman-Fried", not his brother "Gabe
+        # Bankman-Fried"), the longer on a tie.
+        for last, seen in forms.items():
+            lex.full[last] = max(seen, key=lambda f: (seen[f], len(f)))
         return lex
 
     def kind_of(self, text: str, kind: str, confidence: float) -> tuple[str, float]:
@@ -321,13 +324,24 @@ def _name_kind(
         return "organisation", 0.6  # "NATO", "FTX", "OpenAI"
     if len(words) == 1 and prev in _PLACE_BEFORE:
         return "place", 0.5
-    if 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words):
+    if 2 <= len(words) <= 3 and all(_titlecase(w) for w in words):
         return "person", 0.6
     return "name", 0.4
 
 
 def _camel(word: str) -> bool:
-    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+    # "OpenAI", "iPhone"; not "Bankman-Fried", whose capital starts a part of a surname.
+    parts = word.split("-")
+    return any(any(c.isupper() for c in p[1:]) for p in parts) and any(c.islower() for c in word)
+
+
+def _titlecase(word: str) -> bool:
+    """ "Peskov", "Bankman-Fried", "O'Brien": how a part of a person's name is written."""
+    return all(
+        p[:1].isupper() and p[1:].replace("'", "").replace("’", "").islower()
+        for p in word.split("-")
+        if p
+    )
 
 
 def in_question(span: Span, question: str) -> bool:
@@ -336,6 +350,12 @@ def in_question(span: Span, question: str) -> bool:
         return span.text.lower() in question.lower()
     words = content_words(span.text)
     asked = content_words(question)
+    if (
+        span.kind == "person"
+        and len(span.text.split()) >= 2
+        and stem(span.text.split()[-1]) in asked
+    ):
+        return True  # "Vladimir Putin" is the question's "Putin"
     # "Ukraine" is in a question about a "Ukrainian region".
     return bool(words) and all(
         w in asked or (len(w) >= 4 and any(q.startswith(w) for q in asked)) for w in words

@@ -158,22 +158,41 @@ def test_order_verdict_comes_from_published_dates() -> None:
     assert again is not None and again.startswith("Yes.")
 
 
-def test_claims_and_judgements_get_the_evidence_without_a_verdict() -> None:
+def test_claim_verdicts_read_each_sources_sentence() -> None:
     passages = hits(
         [
             ("TechCrunch", "2023-10-01", "Acme raised 40 million dollars in new funding."),
             ("The Verge", "2023-10-02", "Acme faces a lawsuit over its data practices."),
         ]
     )
-    for q in [
+
+    def answer(q: str) -> str:
+        got = side_by_side(q, passages, rank_sentences(q, passages, None))
+        assert got is not None and "[1]" in got and "[2]" in got, q  # each source cited
+        return got
+
+    # Each sentence holds its claim: the claims hold.
+    assert answer(
         "Does TechCrunch report that Acme raised new funding, while The Verge reports a "
-        "lawsuit over Acme's data practices?",
-        "Is the TechCrunch portrayal of Acme consistent with The Verge's coverage of Acme?",
+        "lawsuit over Acme's data practices?"
+    ).startswith("Yes.")
+    # The question negates what the sentences state, or a sentence says the opposite.
+    assert answer(
+        "Was there no lawsuit, as The Verge reported about Acme's data practices, after "
+        "TechCrunch said Acme raised new funding?"
+    ).startswith("No.")
+    assert answer(
+        "Does TechCrunch report that Acme never raised new funding, while The Verge reports "
+        "a lawsuit over Acme's data practices?"
+    ).startswith("No.")
+    # A sentence about something else than its claim, or an order question the dates cannot
+    # settle: the evidence without a verdict.
+    for q in [
+        "Does TechCrunch report that Globex hired a chief executive in Berlin, while The "
+        "Verge reports a lawsuit over Acme's data practices?",
         "Was Acme's funding not reported by TechCrunch before The Verge reported the lawsuit?",
     ]:
-        answer = side_by_side(q, passages, rank_sentences(q, passages, None))
-        assert answer is not None and not answer.startswith(("Yes", "No")), q
-        assert "[1]" in answer and "[2]" in answer
+        assert not answer(q).startswith(("Yes", "No")), q
 
 
 @pytest.mark.slow
