@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -49,26 +50,34 @@ def event_anchor(question: str) -> re.Match[str] | None:
     return None
 
 
-def event_day(index: HybridIndex, event: str, as_of: date) -> date | None:
+def event_day(
+    index: HybridIndex, event: str, as_of: date, subject: Sequence[str] = ()
+) -> date | None:
     """The day a named event happened, read off the corpus: the earliest article up to `as_of`
-    whose title names every word of it (a word matches its longer forms: vote, votes), else the
-    earliest whose text does; None when no article names it."""
-    words = [w for w in re.findall(r"[\w’'&-]+", event.lower()) if w != "the"]
+    that names every word of it (a word matches its longer forms: vote, votes; plea, plead),
+    in this order of preference: the title names it and the article its subject (the
+    question's names: "Binance" for "what did Binance do after the guilty plea"), the text
+    names both, the title names the event, the text does (the article naming any of the
+    question's names counts as on its subject). None when no article names it."""
+    from index.text import STOPWORDS
+
+    words = [w for w in re.findall(r"[\w’'&-]+", event.lower()) if w not in STOPWORDS]
     if not words:
         return None
     pats = [re.compile(rf"\b{re.escape(w)}\w*", re.I) for w in words]
+    about = [re.compile(rf"\b{re.escape(w)}\b") for w in subject]
     limit = as_of.isoformat()
-    titled: list[str] = []
-    texted: list[str] = []
+    tiers: list[list[str]] = [[], [], [], []]
     for chunk in index.chunks:
         day = str(chunk.metadata.get("date") or (chunk.published_at or "")[:10])
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) or day > limit:
             continue
-        if all(p.search(chunk.title or "") for p in pats):
-            titled.append(day)
-        elif all(p.search(chunk.text) for p in pats):
-            texted.append(day)
-    found = min(titled or texted, default=None)
+        titled = all(p.search(chunk.title or "") for p in pats)
+        if not titled and not all(p.search(chunk.text) for p in pats):
+            continue
+        on_subject = bool(about) and any(a.search(f"{chunk.title}\n{chunk.text}") for a in about)
+        tiers[(0 if titled else 1) if on_subject else (2 if titled else 3)].append(day)
+    found = next((min(t) for t in tiers if t), None)
     return date.fromisoformat(found) if found else None
 
 
@@ -76,7 +85,7 @@ def anchored(index: HybridIndex, scope: TimeScope) -> TimeScope:
     """The scope with its event's range filled in; UnknownEvent when no article names it."""
     if not scope.event or scope.has_range:
         return scope
-    day = event_day(index, scope.event, scope.as_of)
+    day = event_day(index, scope.event, scope.as_of, scope.event_subject)
     if day is None:
         raise UnknownEvent(
             f"No indexed article up to {scope.as_of.isoformat()} names {scope.event}, so "

@@ -71,6 +71,7 @@ class TimeScope:
     phrase: str = ""  # the words that set the range, to drop from a search query
     event: str = ""  # a named event the range hangs on ("the election"), resolved by event_day
     event_word: str = ""  # before, after, since, until ...
+    event_subject: tuple[str, ...] = ()  # the question's names, to tell which event it means
 
     @property
     def has_range(self) -> bool:
@@ -248,6 +249,7 @@ def resolve_time(question: str, as_of: date | datetime | str | None = None) -> T
         if anchor:
             scope.event, scope.event_word = anchor.group("event"), anchor.group("word").lower()
             scope.phrase = anchor.group(0).strip(" ,?.!")
+            scope.event_subject = tuple(subject_words(question.replace(anchor.group(0), " ")))
     # Nothing published after the reference date exists yet as of then.
     ordered = scope.latest or scope.timeline or scope.earliest
     if ordered and (scope.date_to is None or scope.date_to > ref):

@@ -157,6 +157,8 @@ def _election_index() -> HybridIndex:
          "2023-10-20", "Veldmark council scraps ferry subsidy"),
         ("r", "The Veldmark ferry subsidy costs 2 million euros, a year after the election.",
          "2024-10-16", "Ferry subsidy one year on"),
+        ("o", "Lindholm voters chose a mayor from the harbour party.", "2023-10-05",
+         "Lindholm election: harbour party wins"),
     ]  # fmt: skip
     chunks = [make_chunk(d, 0, text, "Courier", day, title) for d, text, day, title in rows]
     emb = FakeEmbedder()
@@ -186,18 +188,21 @@ def test_an_event_takes_its_day_from_the_articles_that_name_it() -> None:
     from index.events import UnknownEvent, event_day
 
     idx = _election_index()
-    # The headline that names the election dates it; a later text mention does not.
-    assert event_day(idx, "the election", date(2024, 12, 1)) == date(2023, 10, 15)
+    # The headline that names the election dates it; a later text mention does not; and the
+    # question's subject tells which election (Veldmark's, not Lindholm's ten days before).
+    assert event_day(idx, "the election", date(2024, 12, 1), ["Veldmark"]) == date(2023, 10, 15)
+    assert event_day(idx, "the election", date(2024, 12, 1)) == date(2023, 10, 5)
     assert event_day(idx, "the referendum", date(2024, 12, 1)) is None
     q = "What did Veldmark decide about the ferry subsidy after the election?"
     after = search_in_time(idx, q, resolve_time(q, "2023-12-01"))
     assert [h.chunk.doc_id for h in after] == ["s"]  # only what came after 2023-10-15
     q = "What did the Veldmark mayor say about the ferry subsidy before the election?"
     before = search_in_time(idx, q, resolve_time(q, "2023-12-01"))
-    assert [h.chunk.doc_id for h in before] == ["p"]
+    assert before[0].chunk.doc_id == "p"
+    assert all(h.chunk.metadata["date"] <= "2023-10-14" for h in before)
     # As of a day before any article named it, the election has no date yet.
     with pytest.raises(UnknownEvent, match="names the election"):
-        search_in_time(idx, q, resolve_time(q, "2023-10-12"))
+        search_in_time(idx, q, resolve_time(q, "2023-10-04"))
     q = "What happened to the ferry subsidy after the referendum?"
     with pytest.raises(UnknownEvent, match="'after the referendum' has no date"):
         search_in_time(idx, q, resolve_time(q, "2023-12-01"))
