@@ -32,6 +32,7 @@ from assistant.relations import (
     is_name,
     number_values,
     polarity,
+    restriction,
     roles,
     tokens,
 )
@@ -192,6 +193,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += roles(claim, span, ctx.passage)
     reasons += attribution(claim, span, " ".join(ctx.sents[max(0, first - 1) : first]), ctx.source)
     reasons += hedges(claim, span)
+    reasons += restriction(claim, span)
     return reasons
 
 

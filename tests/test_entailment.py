@@ -99,6 +99,13 @@ def test_a_number_belongs_to_its_actors_clause() -> None:
     assert not contradictions("The Ravens defense has allowed 16.1 points per game.", ctx)
 
 
+def test_only_is_a_limit_the_passage_must_set() -> None:
+    ctx = Context("More than 9,000 people in video games were laid off this year and the firings "
+                  "affected teams of all sizes.")  # fmt: skip
+    assert contradictions("Layoffs in video games this year only affected large teams.", ctx)
+    assert not contradictions("Layoffs in video games this year affected teams of all sizes.", ctx)
+
+
 LIST = ("GitLab\n\nAnnounced February 9 that it’s reducing its headcount by 7%. The round of "
         "redundancies will impact around 114 people.")  # fmt: skip
 
