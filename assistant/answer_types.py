@@ -60,7 +60,12 @@ _PERSON_Q = re.compile(
     r"executive|executives|ceo|player|players|leader|leaders|minister|spokes\w*|president|"
     r"director|coach|founder|co-founder|actor|actress|singer|artist|politician|senator|judge|"
     r"lawyer|man|woman|athlete|quarterback|chief|head|secretary|adviser|advisor|figure|"
-    r"celebrity|star|author|journalist|reporter|analyst|expert|entrepreneur|billionaire)\b"
+    r"celebrity|star|author|journalist|reporter|analyst|expert|entrepreneur|billionaire|"
+    r"comedian|filmmaker|director|producer|writer|novelist|rapper|musician|host|presenter|"
+    r"governor|mayor|prosecutor|attorney|economist|professor|scientist|researcher|doctor|"
+    r"ambassador|envoy|chancellor|chairman|chairwoman|commander|general|owner|manager|"
+    r"striker|midfielder|defender|goalkeeper|pitcher|receiver|rookie|candidate|suspect|victim|"
+    r"prince|princess|king|queen|pope)\b"
     r"|\bname of (?:the |\w+['’]s )?(?:\w+ )?(?:minister|secretary|spokes\w*|president|director|"
     r"ceo|chief|leader|head|adviser|advisor|official)\b",
     re.I,
