@@ -45,7 +45,6 @@ REFUSAL_CODES = {
     "no_answer_of_type": "No passage holds an answer of the kind the question asks for.",
     "no_articles_in_range": "No indexed article falls in the requested date range or sources.",
     "question_too_long": "The question is longer than the configured limit.",
-    "unknown_event": "The question is placed before or after an event no indexed article names.",
     "model_declined": "The model said the articles do not hold the answer.",
     "unsupported": "No sentence of the answer was supported by the passages it cited.",
 }
@@ -87,6 +86,9 @@ class Answer:
     # Follow-up questions the cited articles can answer (assistant/suggestions.py); filled by
     # the page and the /v1 API, empty from plain ask().
     suggestions: list[str] = field(default_factory=list)
+    # How the question's time was read when the reader should know: "before the election" that
+    # no article names, so it did not narrow the dates (index/events.py). None otherwise.
+    time_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The `ask --json` object (its fields: `assistant ask --help`), then the citation
@@ -105,6 +107,7 @@ class Answer:
             "fallback": self.fallback,
             "judge": self.judge,
             "suggestions": self.suggestions,
+            "time_note": self.time_note,
         }
 
 

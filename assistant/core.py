@@ -209,11 +209,11 @@ class Assistant:
         t = time.perf_counter()
         from index.events import UnknownEvent
 
+        k, time_note = self.settings.retrieval.retrieve_k, None
         try:
-            hits = self.retrieve(standalone, self.settings.retrieval.retrieve_k, filters, as_of)
-            unplaced = None
-        except UnknownEvent as err:  # "before the election" and no article names an election
-            hits, unplaced = [], RefusalReason("unknown_event", str(err))
+            hits = self.retrieve(standalone, k, filters, as_of)
+        except UnknownEvent as err:  # no article names the event: searched as written, said so
+            hits, time_note = self._current_index().search(standalone, k, filters), str(err)
         passages = hits[: self.settings.retrieval.top_k]
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
@@ -221,16 +221,9 @@ class Assistant:
             standalone, passages, self.embedder, focus=question, weights=self.settings.answer
         )
         unindexed = self._current_index().analyse(standalone).unindexed_sources
-        reason = unplaced or refusal_reason(
-            standalone, passages, candidates, unindexed, self.settings.refusal
-        )
-        if (
-            unplaced is None
-            and not passages
-            and (
-                (filters is not None and not filters.is_empty())
-                or (as_of and _has_period(standalone))
-            )
+        reason = refusal_reason(standalone, passages, candidates, unindexed, self.settings.refusal)
+        if not passages and (
+            (filters is not None and not filters.is_empty()) or (as_of and _has_period(standalone))
         ):
             reason = RefusalReason(
                 "no_articles_in_range", "No indexed article matches the source or date filters."
@@ -243,6 +236,7 @@ class Assistant:
             question=question,
             standalone_question=standalone,
             backend=self.backend.name,
+            time_note=time_note,
         )
         if reason is None:
             t = time.perf_counter()

@@ -22,15 +22,15 @@ from assistant.extractive import cite, rank_sentences
 from assistant.text import MARKER_RE, split_sentences
 from index.embeddings import Embedder
 from index.retrieval import Hit
-from index.timeref import TIMELINE
+from index.timeref import TIMELINE_ASK
 
 MAX_EVENTS = 6
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def is_timeline(question: str) -> bool:
-    """Whether the question asks how something developed (index.timeref.TIMELINE)."""
-    return bool(TIMELINE.search(question))
+    """Whether the question asks how something developed (index.timeref.TIMELINE_ASK)."""
+    return bool(TIMELINE_ASK.search(question))
 
 
 def article_day(hit: Hit) -> date | None:

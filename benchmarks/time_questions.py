@@ -81,10 +81,10 @@ QUESTIONS: list[tuple[str, str, str, list[str], str | None, str | None]] = [
     ("What did the Verge report about Sam Bankman-Fried on October 28?", "2023-12-31", "period", SBF, "2023-10-28", "2023-10-28"),
     ("What was first reported about the OpenAI board firing Sam Altman?", "2023-12-31", "earliest", ["Altman ousted", "firing Altman", "Altman’s firing"], None, "2023-12-31"),
     ("What happened with SBF and FTX before the opening statements?", "2023-12-31", "event", SBF, None, "2023-10-03"),
-    ("What happened to Sam Bankman-Fried after the opening statements?", "2023-12-31", "event", SBF, "2023-10-05", "2023-12-31"),
+    ("What happened to Sam Bankman-Fried after the opening statements?", "2023-12-31", "event", SBF, "2023-10-04", "2023-12-31"),
     ("What has happened at OpenAI since the firing of Sam Altman?", "2023-12-31", "event", ["OpenAI", "Altman"], "2023-11-17", "2023-12-31"),
-    ("What did Binance do after the guilty plea?", "2023-12-31", "event", ["Binance"], "2023-11-22", "2023-12-31"),
-    ("What happened in Israel after the Hamas attack?", "2023-12-31", "event", ["Israel", "Hamas", "Gaza"], "2023-10-08", "2023-12-31"),
+    ("What did Binance do after the guilty plea?", "2023-12-31", "event", ["Binance"], "2023-11-21", "2023-12-31"),
+    ("What happened in Israel after the Hamas attack?", "2023-12-31", "event", ["Israel", "Hamas", "Gaza"], "2023-10-07", "2023-12-31"),
 ]  # fmt: skip
 
 

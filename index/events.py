@@ -2,8 +2,10 @@
 the vote, what happened to the barrier?". The event's day comes from the corpus itself
 (event_day): the earliest article up to the reference date whose title names it (headlines
 name an event when it happens), else the earliest whose text does. When no article names it,
-the question cannot be placed in time: UnknownEvent says so, and the Assistant turns it into a
-refusal with code unknown_event.
+the question cannot be placed in time: UnknownEvent says so, and the Assistant searches the
+question as written and puts that sentence in the answer's time_note. It does not refuse: an
+event the articles word otherwise ("the dam strike" in an article saying "struck a dam") is
+often what the question is about, not when it was published.
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ def anchored(index: HybridIndex, scope: TimeScope) -> TimeScope:
     if day is None:
         raise UnknownEvent(
             f"No indexed article up to {scope.as_of.isoformat()} names {scope.event}, so "
-            f"'{scope.phrase}' has no date; ask with a date instead (e.g. '{scope.event_word} "
+            f"'{scope.phrase}' could not be dated and did not narrow the articles searched; "
+            f"for a date range ask with a date (e.g. '{scope.event_word} "
             f"{scope.as_of.isoformat()}')."
         )
     one = timedelta(days=1)
@@ -97,5 +100,6 @@ def anchored(index: HybridIndex, scope: TimeScope) -> TimeScope:
         return replace(scope, date_to=day - one)
     if scope.event_word in ("until", "till"):
         return replace(scope, date_to=day)
-    start = day if scope.event_word == "since" else day + one
-    return replace(scope, date_from=start, date_to=scope.as_of)
+    # After (since, following) starts on the event's day: its own articles report what came of
+    # it ("Which river is at risk of flooding after the dam strike?").
+    return replace(scope, date_from=day, date_to=scope.as_of)

@@ -166,6 +166,14 @@ def test_refusal_reason_is_shown_in_the_chat_and_the_panel() -> None:
     assert "refusal-reason" not in render.render_answer(Answer(answer="Fine [1]."), "s")
 
 
+def test_time_note_is_shown_under_the_answer() -> None:
+    note = "No indexed article names the <b>referendum</b>, so it did not narrow the dates."
+    ans = Answer(answer="The barrier was approved [1].", citations=[citation()], time_note=note)
+    html = render.render_answer(ans, "a1")
+    assert 'class="time-note"' in html and "<b>" not in html and "referendum" in html
+    assert 'class="time-note"' not in render.render_answer(Answer(answer="Yes [1]."), "a2")
+
+
 def test_passage_highlight_finds_the_answer_sentence() -> None:
     passage = "Intro sentence. Russia's ministry said it intercepted 84 drones overnight. Outro."
     spans = render.highlight_spans(

@@ -165,6 +165,7 @@ def _extras(answer: Answer) -> dict[str, Any]:
         "suggestions": list(answer.suggestions),
         "refused": answer.refused,
         "refusal_reason": answer.refusal_reason.to_dict() if answer.refusal_reason else None,
+        "time_note": answer.time_note,
     }
 
 

@@ -78,6 +78,9 @@ def render_answer(answer: Answer, answer_id: str) -> str:
             f'<br><span class="refusal-reason" data-code="{esc(answer.refusal_reason.code)}">'
             f"Why: {md_esc(answer.refusal_reason.message)}</span>"
         )
+    note = getattr(answer, "time_note", None)  # "before the election" that no article names
+    if note:
+        out.append(f'<br><span class="time-note">Note: {md_esc(note)}</span>')
     return "".join(out)
 
 
