@@ -138,14 +138,22 @@ def checker_before(embedder: Any) -> Any:
 
 
 def question_for(probe: Probe, hit: Any) -> str:
-    """The probe's question, or one about its anchor where the probe's sentence answers a
-    neighbouring fact (the question-focus rule would drop it whatever its truth: that is not
-    what these probes measure). Decided from the passage, never from the label."""
-    from assistant.citations import on_question
+    """The probe's question, or one about the passage sentence the probe's sentence rests on
+    where it answers a neighbouring fact (the question-focus rule would drop it whatever its
+    truth: that is not what these probes measure). That sentence is the one the check aligns
+    the probe to; where it holds the anchor, the question names the anchor. Decided from the
+    passage, never from the label."""
+    from assistant.citations import _context, on_question
+    from assistant.entailment import align
 
     if on_question(probe.sentence, probe.question, [hit]):
         return probe.question
-    return f"What did the article report about {probe.anchor}?"
+    ctx = _context(hit.chunk.text, hit)
+    i, _ = align(probe.sentence, ctx)
+    about = probe.anchor
+    if i >= 0 and squash(probe.anchor) not in squash(ctx.sents[i]):
+        about = " ".join(ctx.sents[i].split()[:6]).rstrip(",;:")
+    return f"What did the article report about {about}?"
 
 
 def run_check(
