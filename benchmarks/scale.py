@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -107,6 +108,43 @@ def measure(idx: HybridIndex, queries: list[dict], cfg: RetrievalConfig) -> dict
     }
 
 
+def one_article_update(
+    home: Path, base: list[Chunk], emb: np.ndarray, queries: list[dict], embedder: Any
+) -> tuple[float, float, float]:
+    """(usual question ms, ms of the question right after one article is added, ms of the
+    index update alone): another writer commits the article, this reader's LiveIndex follows."""
+    from index.home import DataHome, HomeConfig
+    from index.live import LiveIndex
+
+    live = LiveIndex(DataHome(HomeConfig(home, "all-MiniLM-L6-v2", 384)), lambda: embedder)
+    live.current()
+    usual: list[float] = []
+    after: list[float] = []
+    update: list[float] = []
+    doc = base[0].doc_id
+    article = [c for c in base if c.doc_id == doc]
+    vecs = emb[: len(article)]
+    for n, q in enumerate(queries[:10]):
+        t = time.perf_counter()
+        live.current().search(q["query"], 10)
+        usual.append((time.perf_counter() - t) * 1000)
+        writer = Catalog(home / "catalog.sqlite3", "all-MiniLM-L6-v2")
+        fresh = [
+            Chunk(
+                f"new{n}:{i}", f"new{n}", c.text, c.start, c.end, dict(c.metadata, doc_id=f"new{n}")
+            )
+            for i, c in enumerate(article)
+        ]
+        writer.commit([{"doc_id": f"new{n}", "title": fresh[0].title}], fresh, vecs)
+        writer.close()
+        t = time.perf_counter()
+        live.current()
+        update.append((time.perf_counter() - t) * 1000)
+        live.current().search(q["query"], 10)
+        after.append((time.perf_counter() - t) * 1000)
+    return statistics.median(usual), statistics.median(after), statistics.median(update)
+
+
 def startup(chunks: list[Chunk], emb: np.ndarray, where: Path) -> tuple[float, float, float]:
     """(seconds to write the catalog, its MiB on disk, seconds from open to a ready index)."""
     from index.home import DataHome, HomeConfig
@@ -133,6 +171,9 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000", help="comma-separated chunk counts")
     ap.add_argument("--queries", type=int, default=200, help="MultiHop-RAG dev questions")
     ap.add_argument("--catalog-max", type=int, default=100_000, help="largest size written to disk")
+    ap.add_argument(
+        "--update", action="store_true", help="time a question right after one article is added"
+    )
     args = ap.parse_args()
     import torch
 
@@ -146,6 +187,7 @@ def main() -> None:
     print(f"base: {len(base)} MultiHop-RAG chunks; {len(queries)} dev questions (sample seed 1)")
     head = f"{'chunks':>9} {'build s':>8} {'p50 ms':>7} {'p99 ms':>7} {'hits@10':>8} {'mrr@10':>7}"
     print(head + f" {'facts@10':>8} {'RSS MiB':>8} {'disk MiB':>9} {'write s':>8} {'start s':>8}")
+    updates: list[tuple[int, float, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             chunks, vecs, tiled = grow(base, emb, counts, size)
@@ -163,7 +205,18 @@ def main() -> None:
                 f"{rss:8.0f} {disk:9.0f} {write:8.1f} {start:8.1f}",
                 flush=True,
             )
+            if size <= args.catalog_max and args.update:
+                usual, after, update = one_article_update(
+                    Path(tmp) / f"home-{size}", base, emb, queries, embedder
+                )
+                updates.append((size, usual, after, update))
             del idx, chunks, vecs, tiled
+    for size, usual, after, update in updates:
+        print(
+            f"{size:>9} chunks + one article: the next question {after:.0f} ms against "
+            f"{usual:.0f} ms usually (+{after - usual:.0f} ms; the index update {update:.0f} ms), "
+            "median of 10"
+        )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 It reads the SQLite catalog, never Chroma. When the catalog's generation moves (this process or
 another committed a change), it loads only the chunks added since and drops the tombstoned ones;
 token counts come from the lexicon cache (index.lexicon), so only new chunks are tokenized. The
-dense side is the catalog's vectors in one matrix, scored exactly.
+dense side is the catalog's vectors in one matrix, scored exactly; from HybridIndex.ann_above
+chunks on, with a Chroma server (which many processes may query), the nearest vectors come from
+the server's HNSW instead. The embedded Chroma is left to the writer: it is not safe to open
+from two processes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from index.home import DataHome
 from index.lexicon import Lexicon
 from index.retrieval import HybridIndex
 from index.retrieval_config import RetrievalConfig
+from index.store import ChunkStore
 
 
 class LiveIndex:
@@ -36,6 +40,7 @@ class LiveIndex:
         self.index: HybridIndex | None = None
         self.version: tuple[str, int] = ("", -1)
         self._lexicon: Lexicon | None = None
+        self._store: ChunkStore | None = None
 
     @property
     def lexicon_path(self) -> Path:
@@ -71,6 +76,13 @@ class LiveIndex:
             chunks, vectors, self.embedder(), config=self.config, token_counts=counts,
             also_sources=catalog.copy_sources(),
         )  # fmt: skip
+        cfg = self.home.config
+        if cfg.chroma_host and len(chunks) >= HybridIndex.ann_above:
+            if self._store is None:
+                self._store = ChunkStore(
+                    cfg.embedding_model, cfg.dimension, host=cfg.chroma_host, port=cfg.chroma_port
+                )
+            self.index.ann = self._store.query
         self.version = version
         if len(self.lexicon.terms) != known:
             # A read-only home: the next start tokenizes again, nothing is lost.

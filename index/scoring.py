@@ -19,12 +19,29 @@ def scale_max(x: np.ndarray) -> np.ndarray:
     return x / hi if hi > 0 else np.zeros_like(x)
 
 
+# Above this many chunks the median cosine comes from an evenly strided sample of about this
+# size: np.median over 1M scores cost ~20 ms a question; the sample's median is within a
+# fraction of a percentile of it.
+MEDIAN_SAMPLE = 32_768
+
+
+def _strided(n: int) -> slice:
+    return slice(None, None, max(1, n // MEDIAN_SAMPLE))
+
+
+def median_sample(embeddings: np.ndarray, vec: np.ndarray) -> float:
+    """The median cosine of the corpus to vec, as scale_median estimates it."""
+    if not len(embeddings):
+        return 0.0
+    return float(np.median(embeddings[_strided(len(embeddings))] @ vec))
+
+
 def scale_median(x: np.ndarray) -> np.ndarray:
     """Cosines rescaled so the median chunk is 0 and the best is 1 (clipped below 0)."""
     if x.size == 0:
         return x
     hi = float(x.max())
-    lo = float(np.median(x))
+    lo = float(np.median(x[_strided(x.size)]))
     if hi <= lo:
         return np.zeros_like(x)
     return np.clip((x - lo) / (hi - lo), 0.0, 1.0)

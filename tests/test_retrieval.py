@@ -253,6 +253,35 @@ def test_filters_are_honoured(index: HybridIndex) -> None:
     ]
 
 
+def test_the_vector_side_can_come_from_the_stores_nearest_neighbours() -> None:
+    embedder = FakeEmbedder()
+    chunks = corpus()
+    exact = HybridIndex(chunks, embedder.embed([c.text for c in chunks]), embedder)
+    approx = HybridIndex(chunks, exact.embeddings, embedder)
+    asked: list[int] = []
+
+    def nearest(vec: np.ndarray, k: int) -> list[tuple[str, float]]:
+        asked.append(k)
+        sims = exact.embeddings @ vec
+        return [(chunks[i].id, float(sims[i])) for i in np.argsort(-sims)[:k]]
+
+    approx.ann, approx.ann_above = nearest, 0
+    q = "Which court ruled on the Google antitrust case?"
+    # k covering the corpus: the same ranking as exact scoring.
+    approx.ann_k = len(chunks)
+    assert [(h.chunk.id, h.score) for h in approx.search(q, 5)] == [
+        (h.chunk.id, h.score) for h in exact.search(q, 5)
+    ]
+    # A short list: the rest get the median cosine, and the lexical best stay exact.
+    approx.ann_k = 2
+    hits = approx.search(q, 5)
+    assert asked[-1] == 2 and hits[0].chunk.id == exact.search(q, 1)[0].chunk.id
+    approx.ann_above = len(chunks) + 1  # below the size: exact again, the store is not asked
+    calls = len(asked)
+    approx.search("Pixel 8 price", 3)
+    assert len(asked) == calls
+
+
 def test_a_source_filter_matches_the_outlets_that_carried_a_wire_copy() -> None:
     chunk = corpus()[4]  # Fortune's story
     only_fox = Filters(sources=["fox news - health"])
