@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.claim_rules import blame, ranks, restriction
 from assistant.relations import (
     MONTHS,
     PRONOUNS,
@@ -32,7 +33,6 @@ from assistant.relations import (
     is_name,
     number_values,
     polarity,
-    restriction,
     roles,
     tokens,
 )
@@ -194,6 +194,8 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += attribution(claim, span, " ".join(ctx.sents[max(0, first - 1) : first]), ctx.source)
     reasons += hedges(claim, span)
     reasons += restriction(claim, span)
+    reasons += blame(claim, span)
+    reasons += ranks(claim, span)
     return reasons
 
 

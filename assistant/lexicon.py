@@ -43,6 +43,8 @@ AFFIRM = frozenset(
 )
 # Verbs that end what follows them: "stopped targeting" says the targeting no longer happens.
 CEASE = frozenset(["stop", "cease", "halt", "quit", "discontinue", "abandon"])
+# Verbs that assign blame: a claim that someone blamed or accused needs a passage that says so.
+BLAME = frozenset(["blame", "accuse", "fault", "condemn", "denounce"])
 NEWS_OPPOSITES = [
     ("more", "fewer"), ("more", "less"), ("most", "fewest"), ("most", "least"),
     ("over", "under"), ("above", "below"), ("rise", "fall"), ("rising", "falling"),
@@ -182,6 +184,10 @@ def is_deny(word: str) -> bool:
 
 def is_cease(word: str) -> bool:
     return bool(base_forms(word) & CEASE)
+
+
+def is_blame(word: str) -> bool:
+    return bool(base_forms(word) & BLAME)
 
 
 def is_affirm(word: str) -> bool:

@@ -356,20 +356,6 @@ def attribution(claim: str, span: str, before: str, source: str) -> list[str]:
     return [f"the claim attributes it to {' '.join(sorted(who))}, the passage does not"]
 
 
-# Words by which a claim restricts what it states to one case ("only affected large teams").
-RESTRICTORS = frozenset(["only", "solely", "exclusively"])
-
-
-def restriction(claim: str, span: str) -> list[str]:
-    """A claim may not say "only" where the passage sets no such limit ("affected teams of all
-    sizes")."""
-    said = RESTRICTORS & {t.lower() for t in tokens(claim)}
-    limits = RESTRICTORS | {"just", "merely", "alone", "sole", "exclusive"}
-    if said and not limits & {t.lower() for t in tokens(span)}:
-        return [f"“{sorted(said)[0]}” is a limit the passage does not set"]
-    return []
-
-
 def hedges(claim: str, span: str) -> list[str]:
     """A claim may not state as done what the passage only says could happen."""
     ct = {t.lower() for t in tokens(claim)}

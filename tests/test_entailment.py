@@ -106,6 +106,15 @@ def test_only_is_a_limit_the_passage_must_set() -> None:
     assert not contradictions("Layoffs in video games this year affected teams of all sizes.", ctx)
 
 
+def test_blame_and_ranks_must_be_the_passage_s() -> None:
+    dam = Context("Local head Vadym Filashkin warned that damage to the Kurakhove dam could "
+                  "result in significant flooding.")  # fmt: skip
+    assert contradictions("Vadym Filashkin blamed Ukraine for striking the dam.", dam)
+    ranks = Context("San Francisco's unit ranks second in points (16.7) and 10th in yardage.")
+    assert contradictions("San Francisco's defense ranks 10th in points allowed.", ranks)
+    assert not contradictions("San Francisco's defense ranks second in points allowed.", ranks)
+
+
 LIST = ("GitLab\n\nAnnounced February 9 that it’s reducing its headcount by 7%. The round of "
         "redundancies will impact around 114 people.")  # fmt: skip
 

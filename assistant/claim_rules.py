@@ -1,0 +1,64 @@
+"""What a claim may not add to the passage sentence it is aligned to, beyond the relation
+rules of assistant/relations.py: a limit ("only affected large teams" where the passage says
+"teams of all sizes"), blame ("Filashkin blamed Ukraine" where he only warned), and what a
+rank is in ("10th in points" where the passage has "10th in yardage"). Each rule returns
+one-line reasons; an empty list means the rule holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import lexicon
+from assistant.relations import tokens
+from assistant.text import STOPWORDS, stem
+
+
+def blame(claim: str, span: str) -> list[str]:
+    """A claim that someone blamed or accused ("Filashkin blamed Ukraine for striking the dam")
+    needs a passage sentence that assigns blame, not one that only warns."""
+    said = [t for t in tokens(claim) if lexicon.is_blame(t)]
+    if said and not any(lexicon.is_blame(t) or stem(t) == "respons" for t in tokens(span)):
+        return [f"“{said[0]}”: the passage blames no one"]
+    return []
+
+
+# Words by which a claim restricts what it states to one case ("only affected large teams").
+RESTRICTORS = frozenset(["only", "solely", "exclusively"])
+
+
+def restriction(claim: str, span: str) -> list[str]:
+    """A claim may not say "only" where the passage sets no such limit ("affected teams of all
+    sizes")."""
+    said = RESTRICTORS & {t.lower() for t in tokens(claim)}
+    limits = RESTRICTORS | {"just", "merely", "alone", "sole", "exclusive"}
+    if said and not limits & {t.lower() for t in tokens(span)}:
+        return [f"“{sorted(said)[0]}” is a limit the passage does not set"]
+    return []
+
+
+_ORDINALS = {w: i for i, w in enumerate(["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], 1)}  # fmt: skip
+
+
+def _ranks(toks: list[str]) -> set[tuple[int, str]]:
+    """(rank, what it ranks in) for "<ordinal> in <word>": "10th in yardage", "second in
+    points"."""
+    out = set()
+    for i, t in enumerate(toks[:-2]):
+        m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", t.lower())
+        rank = int(m.group(1)) if m else _ORDINALS.get(t.lower())
+        if rank and toks[i + 1].lower() == "in" and toks[i + 2].lower() not in STOPWORDS:
+            out.add((rank, stem(toks[i + 2])))
+    return out
+
+
+def ranks(claim: str, span: str) -> list[str]:
+    """A rank keeps what it ranks in: "10th in points" where the passage has "10th in
+    yardage" (and "second in points")."""
+    c, s = _ranks(tokens(claim)), _ranks(tokens(span))
+    out = []
+    for rank, what in sorted(c - s):
+        there = sorted(w for r, w in s if r == rank)
+        if there:
+            out.append(f"“{rank} in {what}” where the passage has “{rank} in {there[0]}”")
+    return out
