@@ -144,16 +144,27 @@ class Assistant:
         """The top-k passages for a question (hybrid BM25 + vectors, filtered). With `as_of`,
         its relative time ("latest", "last week") is resolved against that date
         (index/timeref.py); without, only a question that needs it (how X developed, before
-        or after a named event) is, against today; others are searched as written."""
+        or after a named event) is, against today; others are searched as written. An event
+        no article names does not narrow the search (see `Answer.time_note`)."""
+        return self._retrieve(question, k, filters, as_of)[0]
+
+    def _retrieve(
+        self, question: str, k: int | None, filters: Filters | None, as_of: date | str | None
+    ) -> tuple[list[Hit], str | None]:
+        """The passages, and why the question's time could not be applied (or None)."""
         self._ensure_corpus()
         index = self._current_index()
         k = k or self.settings.retrieval.retrieve_k
+        from index.events import UnknownEvent
         from index.timeref import needs_time, resolve_time, search_in_time
 
         if as_of is None and not needs_time(question):
-            return index.search(question, k, filters)
-
-        return search_in_time(index, question, resolve_time(question, as_of), k, base=filters)
+            return index.search(question, k, filters), None
+        try:
+            scope = resolve_time(question, as_of)
+            return search_in_time(index, question, scope, k, base=filters), None
+        except UnknownEvent as err:  # no article names the event: searched as written, said so
+            return index.search(question, k, filters), str(err)
 
     def stream(
         self,
@@ -207,13 +218,9 @@ class Assistant:
             )
             return
         t = time.perf_counter()
-        from index.events import UnknownEvent
-
-        k, time_note = self.settings.retrieval.retrieve_k, None
-        try:
-            hits = self.retrieve(standalone, k, filters, as_of)
-        except UnknownEvent as err:  # no article names the event: searched as written, said so
-            hits, time_note = self._current_index().search(standalone, k, filters), str(err)
+        hits, time_note = self._retrieve(
+            standalone, self.settings.retrieval.retrieve_k, filters, as_of
+        )
         passages = hits[: self.settings.retrieval.top_k]
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()

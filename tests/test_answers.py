@@ -157,3 +157,13 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
     assert out.stderr.strip().count("\n") == 0 and "No such file" in out.stderr
     with pytest.raises(AssistantError, match="OPENAI_API_KEY"):
         Assistant(Settings(home=tmp_path / "h2", llm="openai", progress=False)).backend  # noqa: B018
+
+
+def test_an_event_no_article_names_narrows_nothing_and_stops_nothing(seeded_home: Path) -> None:
+    # "the dam strike" is not how the article names it ("struck a dam"): the question is
+    # searched as written, by ask and by retrieve (which eval calls), and the answer says so.
+    a = Assistant(Settings(home=seeded_home, llm="extractive", progress=False))
+    question = "Which river is at risk of flooding after the dam strike?"
+    assert "Vovcha" in a.retrieve(question)[0].chunk.text
+    ans = a.ask(question)
+    assert "Vovcha" in ans.answer and ans.time_note and "dam strike" in ans.time_note
