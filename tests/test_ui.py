@@ -717,6 +717,16 @@ def test_filters_and_errors_show_in_the_chat(page: Any) -> None:
     assert REFUSAL in record["final"]
     expect(page.locator("#sources-panel")).to_contain_text("No passage")
     shot(page, "07-filters-and-errors.png")
+    # The reference date: a bad one is one readable line; before the seed article's day, the
+    # latest news is nothing yet.
+    page.locator("#filter-from textarea, #filter-from input").first.fill("")
+    as_of = page.locator("#filter-as-of textarea, #filter-as-of input").first
+    as_of.fill("next week")
+    assert "as-of date" in ask(page, DRONES_Q, cited=False)["final"]
+    as_of.fill("2020-01-01")
+    record = ask(page, "What is the latest on the Ukrainian drones?", cited=False)
+    assert REFUSAL in record["final"] and "date filters" in record["final"]
+    as_of.fill("")
 
 
 @pytest.mark.slow
