@@ -157,18 +157,21 @@ class FeedWatcher:
         keys = ("url", "title", "site", "added_at", "checked_at", "status", "entries")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
-    def remove(self, url: str) -> list[str]:
+    def remove(self, url: str, keep_archive: bool = False) -> list[str]:
         """Stop watching `url`; returns the article keys (entry links) its archive held, for
-        a caller that also wants to forget the articles. The archive file goes."""
+        a caller that also wants to forget the articles. keep_archive: the articles stay
+        indexed, and so does their archive: the ingest removes an archive's articles that it no
+        longer holds, so a feed added again must find the entries that rolled off meanwhile."""
         path = self.archive_path(url)
         with self._refreshing("remove feed"):
             keys = list(_read_archive(path))
             with self._db() as db:
                 found = db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount
                 db.execute("DELETE FROM feed_entries WHERE feed_url = ?", (url,))
-            if not found and not keys:
+            if not found and (keep_archive or not keys):
                 raise AssistantError(f"{url} is not a watched feed; `assistant watch` lists them.")
-            path.unlink(missing_ok=True)
+            if not keep_archive:
+                path.unlink(missing_ok=True)
         return keys
 
     @contextmanager

@@ -328,6 +328,25 @@ def test_watch_command_refreshes_on_schedule_and_stops_on_ctrl_c(
     assert "stopped" in err and "Traceback" not in err
 
 
+def test_a_feed_removed_keeping_its_articles_keeps_its_archive(
+    site: Server, tmp_path: Path
+) -> None:
+    """Added again later, the feed's archive still holds the entries that rolled off meanwhile
+    (the ingest drops an archive's articles it no longer holds)."""
+    w = watcher(tmp_path)
+    (first,) = w.refresh([site.url("/rdf")])
+    assert first.archive is not None
+    w.remove(site.url("/rdf"), keep_archive=True)
+    assert first.archive.exists() and w.feeds() == []
+    with pytest.raises(AssistantError, match="not a watched feed"):
+        w.remove(site.url("/rdf"), keep_archive=True)
+    site.routes["/rdf"] = Reply(200, rdf(site.base).replace(b"/a/library", b"/a/bridge"))
+    (again,) = w.refresh([site.url("/rdf")])
+    assert again.new == 1 and again.archive == first.archive
+    assert sorted(w.remove(site.url("/rdf"))) == [site.url("/a/bridge"), site.url("/a/library")]
+    assert not first.archive.exists()
+
+
 def test_scheduled_refresh_never_brings_back_a_removed_feed(site: Server, tmp_path: Path) -> None:
     w = watcher(tmp_path)
     w.refresh([site.url("/rdf")])

@@ -116,7 +116,7 @@ class FeedPanel:
             return self.outputs(_error("Pick the feed to remove first."))
         drop = articles == DROP
         try:
-            keys = self.watcher().remove(url)
+            keys = self.watcher().remove(url, keep_archive=not drop)
             gone = drop_articles(self.assistant, keys) if drop else 0
         except AssistantError as err:
             return self.outputs(_error(str(err)), url)
