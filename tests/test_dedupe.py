@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,12 +92,16 @@ def _wire_pair() -> tuple[str, str, str]:
     return WIRE, trimmed, third
 
 
-@pytest.mark.slow
-def test_an_earlier_copy_ingested_later_becomes_the_story(tmp_path: Path) -> None:
+@pytest.fixture
+def assistant(tmp_path: Path) -> Any:
     from tests.test_ingest import make
 
-    full, trimmed, third = _wire_pair()
-    a = make(tmp_path / "home", auto_seed=False)
+    return make(tmp_path / "home", auto_seed=False)
+
+
+@pytest.mark.slow
+def test_an_earlier_copy_ingested_later_becomes_the_story(assistant: Any, tmp_path: Path) -> None:
+    a, (full, trimmed, third) = assistant, _wire_pair()
     first = _records(
         tmp_path / "late.jsonl",
         (full, "Harbour Times", "https://ht.test/strike", "2023-11-03T10:00:00Z"),
@@ -129,11 +134,8 @@ def test_an_earlier_copy_ingested_later_becomes_the_story(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
-def test_within_one_ingest_the_earliest_copy_is_the_story(tmp_path: Path) -> None:
-    from tests.test_ingest import make
-
-    full, trimmed, _ = _wire_pair()
-    a = make(tmp_path / "home", auto_seed=False)
+def test_within_one_ingest_the_earliest_copy_is_the_story(assistant: Any, tmp_path: Path) -> None:
+    (full, trimmed, _), a = _wire_pair(), assistant
     both = _records(
         tmp_path / "both.jsonl",
         (full, "Harbour Times", "https://ht.test/strike", "2023-11-03"),
