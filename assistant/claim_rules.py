@@ -27,14 +27,24 @@ def blame(claim: str, span: str) -> list[str]:
 RESTRICTORS = frozenset(["only", "solely", "exclusively"])
 
 
+# Words by which a claim says a statement holds without exception ("intercepted all 145").
+UNIVERSALS = frozenset(["all", "every", "entire", "entirely", "completely", "fully", "whole"])
+
+
 def restriction(claim: str, span: str) -> list[str]:
     """A claim may not say "only" where the passage sets no such limit ("affected teams of all
-    sizes")."""
-    said = RESTRICTORS & {t.lower() for t in tokens(claim)}
-    limits = RESTRICTORS | {"just", "merely", "alone", "sole", "exclusive"}
-    if said and not limits & {t.lower() for t in tokens(span)}:
-        return [f"“{sorted(said)[0]}” is a limit the passage does not set"]
-    return []
+    sizes"), nor "all" or "every" where the passage has no such word ("largely intercepted",
+    "three major Moscow airports")."""
+    words = {t.lower() for t in tokens(claim)}
+    there = {t.lower() for t in tokens(span)}
+    out = []
+    said = RESTRICTORS & words
+    if said and not (RESTRICTORS | {"just", "merely", "alone", "sole", "exclusive"}) & there:
+        out.append(f"“{sorted(said)[0]}” is a limit the passage does not set")
+    said = UNIVERSALS & words
+    if said and not (UNIVERSALS | {"each", "everyone", "everything", "none"}) & there:
+        out.append(f"“{sorted(said)[0]}” claims more than the passage says")
+    return out
 
 
 _ORDINALS = {w: i for i, w in enumerate(["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], 1)}  # fmt: skip

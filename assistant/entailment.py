@@ -86,14 +86,21 @@ def align(claim: str, ctx: Context) -> tuple[int, float]:
     # Names weigh half: the sentence that carries the claim's predicate should win over one
     # that only shares its names ("Cheung denied" is not aligned to "Cheung declined").
     named = {stem(w) for w in tokens(claim) if w[:1].isupper()}
-    best = (0, -1.0)
     cands = [(-1, ctx.title)] if ctx.title else []
-    for i, s in [*enumerate(ctx.sents), *cands]:
-        sw = content_words(s) | number_values(s)
+    bags = [(i, content_words(s) | number_values(s)) for i, s in [*enumerate(ctx.sents), *cands]]
+    # A word found in few of the passage's sentences picks its sentence out more than one
+    # found in many ("blamed" over "dam" in "Both sides blamed each other for the damage to
+    # the dam"), so each shared word also counts its rarity; the share stays unweighted.
+    rarity = {w: 1.0 / max(1, sum(1 for _, b in bags if _overlap({w}, b))) for w in c}
+    best = (0, -1.0, -1.0)
+    for i, sw in bags:
         share = (_overlap(c - named, sw) + 0.5 * _overlap(c & named, sw)) / len(c)
-        if share > best[1] + 1e-9:
-            best = (i, share)
-    return best
+        weight = share + 0.5 * sum(
+            rarity[w] * (0.5 if w in named else 1.0) for w in c if _overlap({w}, sw)
+        ) / len(c)
+        if weight > best[2] + 1e-9:
+            best = (i, share, weight)
+    return best[0], best[1]
 
 
 def _overlap(claim_words: set[str], sent_words: set[str]) -> int:

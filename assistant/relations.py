@@ -43,21 +43,19 @@ _TENS = {w: 10 * i for i, w in enumerate(["_", "_", "twenty", "thirty", "forty",
 
 
 def number_values(text: str) -> set[str]:
-    """numbers() plus compound number words ("forty-five", "one hundred twenty-one")."""
+    """numbers() plus number words, a compound read as one number ("forty-five" is 45, not 40
+    and 5; "one hundred twenty-one" is 121)."""
     out = numbers(text)
     toks = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
-    out |= {
-        str(_UNITS.get(t, _TENS.get(t))) for t in toks if (t in _UNITS or t in _TENS) and t != "one"
-    }
     i = 0
     while i < len(toks):
-        total, j, seen = 0, i, False
+        total, j = 0, i
         while j < len(toks) and (toks[j] in _UNITS or toks[j] in _TENS or toks[j] == "hundred"):
             total = total * 100 if toks[j] == "hundred" else total + _UNITS.get(toks[j], 0)
             total += _TENS.get(toks[j], 0)
-            seen, j = True, j + 1
-        if seen and j - i > 1:
-            out.add(str(total))
+            j += 1
+        if j - i > 1 or (j - i == 1 and toks[i] not in ("one", "hundred")):
+            out.add(str(total))  # a lone "one" is mostly a pronoun ("one of the ...")
         i = max(j, i + 1)
     return out
 

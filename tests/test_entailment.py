@@ -73,7 +73,8 @@ def test_metadata_and_relative_dates() -> None:
 
 
 def test_number_words() -> None:
-    assert {"145", "21"} <= number_values("one hundred forty-five drones and twenty-one people")
+    assert number_values("one hundred forty-five drones and twenty-one people") == {"145", "21"}
+    assert number_values("eighty-four drones") == {"84"}  # not 80 and 4 as well
 
 
 def test_antonyms_come_from_wordnet() -> None:
@@ -113,6 +114,20 @@ def test_blame_and_ranks_must_be_the_passage_s() -> None:
     ranks = Context("San Francisco's unit ranks second in points (16.7) and 10th in yardage.")
     assert contradictions("San Francisco's defense ranks 10th in points allowed.", ranks)
     assert not contradictions("San Francisco's defense ranks second in points allowed.", ranks)
+
+
+def test_alignment_prefers_the_sentence_its_rare_words_pick() -> None:
+    # "dam" is in two sentences, "blamed" in one: the claim rests on the blame sentence.
+    assert not contradictions("Both sides blamed each other for the damage to the dam.",
+                              seed_ctx())  # fmt: skip
+    # "expressed confidence" is Healey's sentence, whose actor is not Zelensky.
+    assert contradictions("Zelensky expressed confidence that the U.S. would continue "
+                          "supporting Ukraine.", seed_ctx())  # fmt: skip
+
+
+def test_all_and_every_claim_more_than_largely_or_three() -> None:
+    assert contradictions("Ukraine's air force intercepted all 145 Russian drones.", seed_ctx())
+    assert contradictions("Every major Moscow airport redirected flights.", seed_ctx())
 
 
 LIST = ("GitLab\n\nAnnounced February 9 that it’s reducing its headcount by 7%. The round of "
