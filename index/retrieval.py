@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.bm25 import BM25
 from index.chunking import Chunk
+from index.columns import ChunkColumns, chunk_date, ordinal
+from index.lexicon import TermCounts
 from index.query_analysis import QueryAnalysis, SourceMatcher, analyse
 from index.rerank import FEATURES, LinearScorer
 from index.retrieval_config import RetrievalConfig
@@ -43,7 +44,6 @@ from index.text import sentences
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
-    from index.lexicon import TermCounts
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Filters:
             outlets = {chunk.source.lower(), *(o.lower() for o in also_sources)}
             if not outlets & wanted:
                 return False
-        date = _chunk_date(chunk)
+        date = chunk_date(chunk)
         if self.date_from and (not date or date < self.date_from):
             return False
         return not (self.date_to and (not date or date > self.date_to))
@@ -98,10 +98,6 @@ class _QueryScores:
         return self.facets[0].score
 
 
-def _chunk_date(chunk: Chunk) -> str:
-    return str(chunk.metadata.get("date") or (chunk.published_at or "")[:10])
-
-
 class HybridIndex:
     """BM25 and dense scores over all chunks, fused, then ranked per RetrievalConfig."""
 
@@ -118,7 +114,10 @@ class HybridIndex:
         config: RetrievalConfig | None = None,
         token_counts: TermCounts | None = None,
         also_sources: dict[str, list[str]] | None = None,
+        columns: ChunkColumns | None = None,
     ) -> None:
+        """`columns` (index.columns) and `token_counts` (index.lexicon), where the caller has
+        them, spare the per-chunk Python work: an update passes those of the kept chunks."""
         self.chunks = chunks
         self.embeddings = np.asarray(embeddings, dtype=np.float32)
         self.embedder = embedder
@@ -128,22 +127,25 @@ class HybridIndex:
         # for source filters and for matching the publications a question names.
         self.also_sources = also_sources or {}
         also = {x for v in self.also_sources.values() for x in v}
-        self.sources = sorted({c.source for c in chunks if c.source} | also)
+        cols = columns if columns is not None else ChunkColumns.of(chunks)
+        self.columns = cols
+        outlets, code = np.unique(cols.source, return_inverse=True)
+        self.sources = sorted(({str(s) for s in outlets} - {""}) | also)
         self.matcher = SourceMatcher(self.sources)
         self._code = {s: i for i, s in enumerate(self.sources)}
-        self._source_code = np.array([self._code.get(c.source, -1) for c in chunks], dtype=np.int64)
+        known = np.array([self._code.get(str(s), -1) for s in outlets], dtype=np.int64)
+        self._source_code = known[code] if len(chunks) else np.zeros(0, dtype=np.int64)
         # Nearest neighbours from the vector store's own index (ChunkStore.query), used from
         # ann_above chunks on; None: exact cosines over every vector.
         self.ann: Callable[[np.ndarray, int], list[tuple[str, float]]] | None = None
         self._row: dict[str, int] | None = None
-        self._source_lower = np.array([c.source.lower() for c in chunks], dtype=str)
-        self._date = np.array([_chunk_date(c) for c in chunks], dtype=str)
-        self._day = np.array([_ordinal(d) for d in self._date], dtype=np.int64)
-        doc_index: dict[str, int] = {}
-        self._doc = np.array(
-            [doc_index.setdefault(c.doc_id, len(doc_index)) for c in chunks], dtype=np.int64
-        )
-        position = np.array([_position(c) for c in chunks], dtype=np.int64)
+        lower = np.array([str(s).lower() for s in outlets], dtype=str)
+        self._source_lower = lower[code] if len(chunks) else np.zeros(0, dtype=str)
+        self._date = cols.date
+        self._day = cols.day
+        # Articles numbered 0..n-1 (per-article maxima index an array by this number).
+        self._doc = np.unique(cols.doc, return_inverse=True)[1].astype(np.int64).ravel()
+        position = cols.position
         self._lead = (1.0 / (1.0 + position)).astype(np.float32)
         # Chunks grouped by article (for per-article maxima) and their neighbours in it.
         self._by_doc = np.lexsort((position, self._doc))
@@ -157,8 +159,45 @@ class HybridIndex:
         self._sent_cache: dict[int, list[frozenset[int]]] = {}
         self._last_analysis: QueryAnalysis | None = None
         # token_counts (index.lexicon) come from the caller's cache: no re-tokenizing on updates.
-        texts = [] if token_counts is not None else [self.index_text(c) for c in chunks]
-        self._bm25 = BM25(texts, counts=token_counts) if chunks else None
+        if token_counts is None:
+            from index.lexicon import Lexicon
+
+            token_counts = Lexicon().counts([(c.id, self.index_text(c)) for c in chunks])
+        self.token_counts = token_counts
+        self._bm25 = BM25([], counts=token_counts) if chunks else None
+
+    def updated(
+        self,
+        keep: np.ndarray,
+        added: list[Chunk],
+        added_vectors: np.ndarray,
+        added_counts: TermCounts,
+        also_sources: dict[str, list[str]] | None = None,
+    ) -> HybridIndex:
+        """A new index of the kept rows (in order) plus the added chunks, reusing the kept
+        rows' columns, vectors and token counts; equal to a full build of the same chunks."""
+        old = self.token_counts
+        row = np.full(len(self.chunks), -1, dtype=np.int64)
+        row[keep] = np.arange(len(keep))
+        mine = row[old.rows] >= 0
+        counts = TermCounts(
+            vocab=added_counts.vocab,
+            rows=np.concatenate([row[old.rows[mine]], added_counts.rows + len(keep)]),
+            cols=np.concatenate([old.cols[mine], added_counts.cols]),
+            tfs=np.concatenate([old.tfs[mine], added_counts.tfs]),
+            n_docs=len(keep) + len(added),
+        )
+        out = HybridIndex(
+            [self.chunks[i] for i in keep.tolist()] + added,
+            np.concatenate([self.embeddings[keep], added_vectors]),
+            self.embedder,
+            config=self.config,
+            token_counts=counts,
+            also_sources=also_sources,
+            columns=self.columns.take(keep).concat(ChunkColumns.of(added)),
+        )
+        out.ann = self.ann
+        return out
 
     @staticmethod
     def index_text(chunk: Chunk) -> str:
@@ -211,7 +250,7 @@ class HybridIndex:
         """1 for chunks published on a named date, 0.5 a day either side (time zones)."""
         out = np.zeros(len(self.chunks), dtype=np.float32)
         for iso in dates:
-            gap = np.abs(self._day - _ordinal(iso))
+            gap = np.abs(self._day - ordinal(iso))
             out = np.maximum(out, np.where(gap == 0, 1.0, np.where(gap == 1, 0.5, 0.0)))
         return out
 
@@ -429,18 +468,3 @@ class HybridIndex:
             if not progressed:
                 break
         return cap_per_doc(merged, self._doc, cfg.max_per_doc, k)
-
-
-def _position(chunk: Chunk) -> int:
-    """The chunk's place in its article (0 for the lead)."""
-    try:
-        return max(0, int(chunk.metadata.get("chunk", 0)))
-    except (TypeError, ValueError):
-        return 0
-
-
-def _ordinal(iso: str) -> int:
-    try:
-        return date.fromisoformat(iso[:10]).toordinal()
-    except ValueError:
-        return -(10**9)
