@@ -49,10 +49,24 @@ class BM25:
         self.idf = np.log1p((self.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         avg = float(lengths.mean()) if self.n_docs else 1.0
         norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
-        weights = tf_arr * (k1 + 1) / (tf_arr + norm[row_arr]) * self.idf[col_arr]
-        self.matrix = sparse.csc_matrix(
-            (weights, (row_arr, col_arr)), shape=(self.n_docs, n_terms), dtype=np.float32
+        weights = (tf_arr * (k1 + 1) / (tf_arr + norm[row_arr]) * self.idf[col_arr]).astype(
+            np.float32
         )
+        shape = (self.n_docs, n_terms)
+        if row_arr.size and bool(np.all(row_arr[1:] >= row_arr[:-1])):
+            # Counts come grouped by document: CSR straight from them, then one linear pass to
+            # CSC; building through COO cost twice as long (~0.8 s at 100k chunks).
+            indptr = np.zeros(self.n_docs + 1, dtype=np.int64)
+            np.cumsum(np.bincount(row_arr, minlength=self.n_docs), out=indptr[1:])
+            index = np.int32 if n_terms < 2**31 and row_arr.size < 2**31 else np.int64
+            csr = sparse.csr_matrix(
+                (weights, col_arr.astype(index), indptr.astype(index)), shape=shape
+            )
+            self.matrix = csr.tocsc()
+        else:
+            self.matrix = sparse.csc_matrix(
+                (weights, (row_arr, col_arr)), shape=shape, dtype=np.float32
+            )
 
     def term_ids(self, text: str) -> list[int]:
         return [self.vocab[t] for t in tokenize(text) if t in self.vocab]
