@@ -176,18 +176,16 @@ def test_claim_verdicts_read_each_sources_sentence() -> None:
         "Does TechCrunch report that Acme raised new funding, while The Verge reports a "
         "lawsuit over Acme's data practices?"
     ).startswith("Yes.")
-    # The question negates what the sentences state, or a sentence says the opposite.
+    # The question negates what the sentences state.
     assert answer(
         "Was there no lawsuit, as The Verge reported about Acme's data practices, after "
         "TechCrunch said Acme raised new funding?"
     ).startswith("No.")
-    assert answer(
-        "Does TechCrunch report that Acme never raised new funding, while The Verge reports "
-        "a lawsuit over Acme's data practices?"
-    ).startswith("No.")
-    # A sentence about something else than its claim, or an order question the dates cannot
-    # settle: the evidence without a verdict.
+    # A sentence about something else than its claim, a negated claim (words cannot show an
+    # absence), an order question the dates cannot settle: the evidence without a verdict.
     for q in [
+        "Does TechCrunch report that Acme never raised new funding, while The Verge reports "
+        "a lawsuit over Acme's data practices?",
         "Does TechCrunch report that Globex hired a chief executive in Berlin, while The "
         "Verge reports a lawsuit over Acme's data practices?",
         "Was Acme's funding not reported by TechCrunch before The Verge reported the lawsuit?",
