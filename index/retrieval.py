@@ -177,24 +177,31 @@ class HybridIndex:
         """A new index of the kept rows (in order) plus the added chunks, reusing the kept
         rows' columns, vectors and token counts; equal to a full build of the same chunks."""
         old = self.token_counts
-        row = np.full(len(self.chunks), -1, dtype=np.int64)
-        row[keep] = np.arange(len(keep))
-        mine = row[old.rows] >= 0
+        if len(keep) == len(self.chunks):  # nothing removed (the usual update): no gathers
+            rows, cols, tfs = old.rows, old.cols, old.tfs
+            chunks, vectors, columns = self.chunks, self.embeddings, self.columns
+        else:
+            row = np.full(len(self.chunks), -1, dtype=np.int64)
+            row[keep] = np.arange(len(keep))
+            mine = row[old.rows] >= 0
+            rows, cols, tfs = row[old.rows[mine]], old.cols[mine], old.tfs[mine]
+            chunks = [self.chunks[i] for i in keep.tolist()]
+            vectors, columns = self.embeddings[keep], self.columns.take(keep)
         counts = TermCounts(
             vocab=added_counts.vocab,
-            rows=np.concatenate([row[old.rows[mine]], added_counts.rows + len(keep)]),
-            cols=np.concatenate([old.cols[mine], added_counts.cols]),
-            tfs=np.concatenate([old.tfs[mine], added_counts.tfs]),
+            rows=np.concatenate([rows, added_counts.rows + len(keep)]),
+            cols=np.concatenate([cols, added_counts.cols]),
+            tfs=np.concatenate([tfs, added_counts.tfs]),
             n_docs=len(keep) + len(added),
         )
         out = HybridIndex(
-            [self.chunks[i] for i in keep.tolist()] + added,
-            np.concatenate([self.embeddings[keep], added_vectors]),
+            chunks + added,
+            np.concatenate([vectors, added_vectors]),
             self.embedder,
             config=self.config,
             token_counts=counts,
             also_sources=also_sources,
-            columns=self.columns.take(keep).concat(ChunkColumns.of(added)),
+            columns=columns.concat(ChunkColumns.of(added)),
         )
         out.ann = self.ann
         return out
