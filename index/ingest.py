@@ -143,6 +143,7 @@ def ingest(
     recover(catalog, store)
     to_embed: list[tuple[str, Article, list[Chunk]]] = []
     copies: list[dict[str, Any]] = []
+    demoted: dict[str, list[dict[str, Any]]] = {}  # new story -> rows of the stories it displaces
     stories = Stories(catalog)
     seen: set[str] = set()
     hashes_in_run: dict[str, str] = {}
@@ -182,7 +183,7 @@ def ingest(
             )
             continue
         if story:  # an earlier copy of a story: it becomes the story, with its text and date
-            copies = _demote(story, art.doc_id, stories, to_embed, copies, report)
+            _demote(story, art.doc_id, stories, to_embed, copies, demoted, report)
         stories.add(art.doc_id, art.text, art.published_at)
         to_embed.append((origin, art, chunk_article(art, chunk_size, chunk_overlap)))
 
@@ -195,10 +196,10 @@ def ingest(
     for item in to_embed:
         batch.append(item)
         if sum(len(c) for _, _, c in batch) >= batch_chunks:
-            done = _commit(batch, store, catalog, embedder, report, done, total, progress)
+            done = _commit(batch, store, catalog, embedder, report, done, total, progress, demoted)
             batch = []
     if batch:
-        done = _commit(batch, store, catalog, embedder, report, done, total, progress)
+        done = _commit(batch, store, catalog, embedder, report, done, total, progress, demoted)
     report.embedded_chunks = done
     if copies:
         catalog.begin({row["doc_id"]: [] for row in copies})
@@ -215,11 +216,12 @@ def _demote(
     stories: Stories,
     to_embed: list[tuple[str, Article, list[Chunk]]],
     copies: list[dict[str, Any]],
+    demoted: dict[str, list[dict[str, Any]]],
     report: IngestReport,
-) -> list[dict[str, Any]]:
+) -> None:
     """Make `story` (stored, or still to embed in this run) and its copies copies of
-    `new_story`; returns the copy rows to store. The new story is committed before these rows
-    (ingest's order), so a crash in between leaves two stories, never none."""
+    `new_story`. A stored story's rows go in `demoted`, committed in one transaction with the
+    new story's own (_commit): at no instant are there two stories, or none."""
     pending = [item for item in to_embed if item[1].doc_id == story]
     if pending:
         to_embed.remove(pending[0])
@@ -228,12 +230,13 @@ def _demote(
         copies.append(_article_row(origin, old, [], story_id=new_story))
         why = f"wire copy of {new_story}, dated earlier"
         report.items.append(ItemResult(old.key, "copy", old.title, story, reason=why))
+        # What that story displaced now waits for the new one.
+        demoted.setdefault(new_story, []).extend(demoted.pop(story, []))
     else:
-        copies += stories.demote(story, new_story)
-    for row in copies:
+        demoted.setdefault(new_story, []).extend(stories.demote(story, new_story))
+    for row in [*copies, *(r for rows in demoted.values() for r in rows)]:
         if row["story_id"] == story:
             row["story_id"] = new_story
-    return copies
 
 
 def _article_row(
@@ -269,6 +272,7 @@ def _commit(
     done: int,
     total: int,
     progress: Progress | None,
+    demoted: dict[str, list[dict[str, Any]]],
 ) -> int:
     all_chunks = [c for _, _, chunks in batch for c in chunks]
     vectors = (
@@ -277,12 +281,17 @@ def _commit(
         else np.zeros((0, store.dimension), dtype=np.float32)
     )
     replaced = {art.doc_id for _, art, _ in batch if catalog.article(art.doc_id)}
-    catalog.begin({art.doc_id: [c.id for c in chunks] for _, art, chunks in batch})
+    # Stories an article of the batch displaces become its copies in the same transaction.
+    displaced = [r for _, art, _ in batch for r in demoted.get(art.doc_id, [])]
+    catalog.begin(
+        {art.doc_id: [c.id for c in chunks] for _, art, chunks in batch}
+        | {r["doc_id"]: [] for r in displaced}
+    )
     store.add(all_chunks, vectors)
     rows = [_article_row(origin, art, chunks) for origin, art, chunks in batch]
-    stale = catalog.commit(rows, all_chunks, vectors)
+    stale = catalog.commit([*rows, *displaced], all_chunks, vectors)
     store.delete(stale)
-    catalog.finish([r["doc_id"] for r in rows])
+    catalog.finish([r["doc_id"] for r in [*rows, *displaced]])
     for _, art, chunks in batch:
         status = "replaced" if art.doc_id in replaced else "indexed"
         report.items.append(ItemResult(art.key, status, art.title, art.doc_id, len(chunks)))

@@ -113,8 +113,20 @@ def test_an_earlier_copy_ingested_later_becomes_the_story(assistant: Any, tmp_pa
         tmp_path / "early.jsonl",
         (trimmed, "Coast Wire", "https://cw.test/dockers", "2023-11-02T09:00:00Z"),
     )
+    catalog = a.home.catalog
+    commits: list[set[str]] = []
+    real_commit = catalog.commit
+
+    def spy(articles: Any, *args: Any, **kw: Any) -> Any:
+        commits.append({r["url"] for r in articles})
+        return real_commit(articles, *args, **kw)
+
+    catalog.commit = spy  # type: ignore[method-assign]
     report = a.ingest([second])
     assert report.count("indexed") == 1 and report.embedded_chunks > 0
+    # The new story and the stories it displaces change in one transaction: a crash never
+    # leaves two stories of one text (or none).
+    assert {"https://cw.test/dockers", "https://ht.test/strike", "https://vc.test/port"} in commits
     rows = {r["url"]: r for r in a.home.catalog.articles()}
     story = rows["https://cw.test/dockers"]
     assert story["story_id"] is None and story["n_chunks"] > 0
