@@ -33,6 +33,9 @@ DATA = REPO.parent / "shared" / "data" / "multihop-rag"
 
 def plain_pipeline(records: list[dict[str, Any]], where: Path) -> Callable[[], int]:
     """The plain LlamaIndex + Chroma pipeline, model loaded; the returned call ingests."""
+    from index.offline import go_offline
+
+    go_offline()  # HuggingFaceEmbedding and chromadb load here, outside the product's loaders
     import chromadb
     from chromadb.config import Settings as ChromaSettings
     from llama_index.core import Document, StorageContext, VectorStoreIndex

@@ -29,7 +29,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import index  # noqa: F401  (offline environment first)
 from assistant.retrieval_metrics import METRIC_NAMES, RetrievalScores
 from index.chunking import Chunk, chunk_article
 from index.embeddings import Embedder, bundled_embedder
