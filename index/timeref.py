@@ -268,11 +268,23 @@ TIMELINE_ASK = re.compile(
 )
 
 
+# "What is the latest on X?": asking for the latest news itself, not a claim that is recent
+# ("which company, recently reported by..."). None of MultiHop-RAG's 2,044 dev queries has it.
+LATEST_NEWS = re.compile(
+    r"\b(?:what(?:'s|’s| is| are)|tell me|give me|any)\b[^?]{0,20}\b(?:latest|most recent|newest)"
+    r"\b(?:\s+(?:news|updates?|developments?|reports?))?\s+(?:on|about|in|with|regarding|for)\b",
+    re.I,
+)
+
+
 def needs_time(question: str) -> bool:
     """Whether a question asked without a reference date still needs its time resolved (against
-    today): a timeline ("how did X develop") orders articles by date whatever the date, and a
-    named event ("after the election") places the question in time."""
-    return bool(TIMELINE_ASK.search(question)) or event_anchor(question) is not None
+    today): a timeline ("how did X develop") orders articles by date whatever the date, "what
+    is the latest on X" asks for the newest articles, and a named event ("after the election")
+    places the question in time."""
+    return bool(
+        TIMELINE_ASK.search(question) or LATEST_NEWS.search(question) or event_anchor(question)
+    )
 
 
 def strip_time(question: str, scope: TimeScope) -> str:

@@ -308,3 +308,21 @@ def test_ask_as_of(barrier_home: Path, capsys: pytest.CaptureFixture[str]) -> No
     finally:
         for key in ("ASSISTANT_HOME", "ASSISTANT_LLM", "ASSISTANT_PROGRESS"):
             os.environ.pop(key, None)
+
+
+@pytest.mark.parametrize(
+    ("question", "needed"),
+    [
+        ("What is the latest news about Sam Bankman-Fried?", True),
+        ("What's the latest on Travis Kelce?", True),
+        ("Tell me the most recent developments in the Epic v. Google case", True),
+        # a recent claim inside a question is no request for the newest articles
+        (
+            "Which company, recently reported by TechCrunch to be profitable, faces criticism?",
+            False,
+        ),
+        ("Is the latest iPhone cheaper than the last one?", False),
+    ],
+)
+def test_asking_for_the_latest_news_is_resolved_against_today(question: str, needed: bool) -> None:
+    assert needs_time(question) is needed
