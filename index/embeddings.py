@@ -69,13 +69,27 @@ def cpu_has_bf16() -> bool:
     return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    """erf to within 1.5e-7 (Abramowitz and Stegun 7.1.26): BERT's exact GELU without scipy."""
+def _gelu(f: np.ndarray) -> np.ndarray:
+    """BERT's exact GELU, 0.5 f (1 + erf(f / sqrt 2)), without scipy: erf to within 1.5e-7
+    (Abramowitz and Stegun 7.1.26), computed in place (a third of the encode time was here)."""
+    x = f * np.float32(1.0 / np.sqrt(2.0))
     a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t
-            + 0.254829592) * t  # fmt: skip
-    return np.sign(x) * (1.0 - poly * np.exp(-a * a))
+    t = a * np.float32(0.3275911)
+    t += np.float32(1.0)
+    np.reciprocal(t, out=t)
+    p = t * np.float32(1.061405429)
+    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        p += np.float32(c)
+        p *= t
+    np.square(a, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    p *= a  # 1 - erf(|x|)
+    np.copysign(np.float32(1.0) - p, x, out=p)  # erf(x)
+    p += np.float32(1.0)
+    p *= f
+    p *= np.float32(0.5)
+    return p
 
 
 def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray) -> np.ndarray:
@@ -155,7 +169,6 @@ class NumpyMiniLM:
         # Padding is masked as transformers does it: the smallest float32 added to its scores.
         pad = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
         scale = np.float32(1.0 / np.sqrt(head))  # a float64 scalar would upcast everything
-        half_root2 = np.float32(1.0 / np.sqrt(2.0))
         for wqkv, bqkv, wo, bo, g1, b1, wi, bi, wo2, bo2, g2, b2 in self.layers:
             h = (x.reshape(n * width, dim) @ wqkv + bqkv).reshape(n, width, 3, self.heads, head)
             q, k, v = h.transpose(2, 0, 3, 1, 4)
@@ -166,7 +179,7 @@ class NumpyMiniLM:
             ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n * width, dim)
             x = _layer_norm(x + (ctx @ wo + bo).reshape(n, width, dim), g1, b1)
             f = x.reshape(n * width, dim) @ wi + bi
-            f = 0.5 * f * (1.0 + _erf(f * half_root2))  # exact GELU
+            f = _gelu(f)
             x = _layer_norm(x + (f @ wo2 + bo2).reshape(n, width, dim), g2, b2)
         return (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
 
