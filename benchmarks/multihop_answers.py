@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 from collections import Counter
 from pathlib import Path
@@ -37,10 +38,14 @@ from index.retrieval import Filters, Hit, HybridIndex
 class CachedAssistant(Assistant):
     """The Assistant over an in-memory HybridIndex (no Chroma, no catalog)."""
 
-    def __init__(self, index: HybridIndex, settings: Settings) -> None:
+    def __init__(
+        self, index: HybridIndex, settings: Settings, hits: dict[str, list[Hit]] | None = None
+    ) -> None:
         super().__init__(settings)
         self._cached = index
         self._embedder = index.embedder
+        # Question -> retrieved hits: a rerun of the answer step skips retrieval (--hits-cache).
+        self.hits: dict[str, list[Hit]] = hits if hits is not None else {}
 
     @property
     def home(self) -> Any:  # type: ignore[override]
@@ -60,7 +65,12 @@ class CachedAssistant(Assistant):
         self, question: str, k: int | None = None, filters: Filters | None = None, *_: Any
     ) -> list[Hit]:
         # The eval asks without a reference date (as_of), so relative time is not resolved.
-        return self._cached.search(question, k=k or self.settings.retrieve_k, filters=filters)
+        if filters is None and question in self.hits:
+            return self.hits[question]
+        found = self._cached.search(question, k=k or self.settings.retrieve_k, filters=filters)
+        if filters is None:
+            self.hits[question] = found
+        return found
 
 
 def verdict_figures(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -98,11 +108,21 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--types", help="comma list of question types (default: all)")
     ap.add_argument("--records", type=Path, help="write the per-question records here (JSONL)")
+    ap.add_argument(
+        "--hits-cache",
+        type=Path,
+        help="pickle of question -> retrieved hits: read when it exists, written after the run; "
+        "a rerun then measures the answer step alone (retrieval changes need a fresh file)",
+    )
     args = ap.parse_args()
     chunks, emb = load_corpus_index()
     index = HybridIndex(chunks, emb, bundled_embedder())
     settings = Settings(home=Path("/tmp/multihop-answers-home"), progress=True)
-    target = CachedAssistant(index, settings)
+    hits = None
+    if args.hits_cache and args.hits_cache.exists():
+        with args.hits_cache.open("rb") as fh:
+            hits = pickle.load(fh)
+    target = CachedAssistant(index, settings, hits)
     types = args.types.split(",") if args.types else None
     result = evaluate(
         target, DATA_DIR / "queries-dev.json", sample=args.sample, seed=args.seed, types=types
@@ -114,6 +134,9 @@ def main() -> None:
         print(t, json.dumps({k: sub.get(k) for k in keys}))
     print(json.dumps(verdict_figures(result.records), indent=1))
     print("refused by type:", dict(Counter(r.get("type") for r in result.records if r["refused"])))
+    if args.hits_cache:
+        with args.hits_cache.open("wb") as fh:
+            pickle.dump(target.hits, fh)
     if args.records:
         with args.records.open("w") as fh:
             for r in result.records:
