@@ -263,12 +263,14 @@ class HybridIndex:
 
     def _bonus(
         self, sources: list[str], dates: list[str], w_source: float, w_date: float
-    ) -> np.ndarray:
-        bonus = np.zeros(len(self.chunks), dtype=np.float32)
+    ) -> np.ndarray | np.float32:
+        # A scalar 0 when nothing applies (most facets): at 1M chunks, allocating and adding
+        # float64 temporaries here cost ~15 ms per facet.
+        bonus: np.ndarray | np.float32 = np.float32(0.0)
         if sources and w_source:
-            bonus += w_source * self._source_mask(sources)
+            bonus = np.where(self._source_mask(sources), np.float32(w_source), np.float32(0.0))
         if dates and w_date:
-            bonus += w_date * self._date_match(dates)
+            bonus = bonus + np.float32(w_date) * self._date_match(dates)
         return bonus
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
