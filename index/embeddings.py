@@ -248,16 +248,20 @@ class MiniLMEmbedder(Embedder):
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         with self._lock:
             # The citation check encodes again the sentences that ranking has just encoded.
-            todo = [i for i, t in enumerate(texts) if t not in self._recent]
+            todo = []
+            for i, t in enumerate(texts):
+                cached = self._recent.get(t)
+                if cached is None:
+                    todo.append(i)
+                else:
+                    out[i] = cached  # read before a clear below can drop it
             if todo:
                 with self._one_blas_thread():
                     fresh = self.small.encode([ids[i] for i in todo])
                 if len(self._recent) + len(todo) > self.recent_max:
                     self._recent.clear()
                 for i, vec in zip(todo, fresh, strict=True):
-                    self._recent[texts[i]] = vec
-            for i, t in enumerate(texts):
-                out[i] = self._recent[t]
+                    out[i] = self._recent[texts[i]] = vec
         return out
 
     def _one_blas_thread(self) -> Any:

@@ -112,3 +112,18 @@ def test_importing_index_leaves_the_environment_alone_and_models_load_offline() 
         [sys.executable, "-c", OFFLINE_PROBE], env=env, capture_output=True, text=True, timeout=300
     )
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]
+
+
+def test_small_encodes_reuse_recent_vectors_across_a_cache_clear() -> None:
+    # A batch mixing remembered and new texts, where the new ones overflow the memory: the
+    # remembered vectors were read after the clear, and every eval died with a KeyError.
+    from index.embeddings import MiniLMEmbedder
+
+    emb = MiniLMEmbedder()  # its own instance: the shared one keeps its memory size
+    emb.recent_max = 3
+    first = ["Russia claimed it intercepted 84 drones.", "Officials said 145 drones came."]
+    emb.embed(first)
+    mixed = [*first, "A dam near Kurakhove was struck.", "The Vovcha River could flood."]
+    got = emb.embed(mixed)
+    fresh = emb.small.encode(emb.small.token_ids(mixed))
+    assert np.allclose(got, fresh, atol=1e-6)
