@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer import REFUSAL, Answer, RefusalReason, citation_from_hit
-from assistant.backends import Backend, ExtractiveBackend, make_backend
+from assistant.answer import REFUSAL, Answer, RefusalReason
+from assistant.backends import Backend, make_backend
 from assistant.chat import condense
+from assistant.checking import checked_answer
 from assistant.citations import CitationChecker
 from assistant.direct import type_check
 from assistant.extractive import rank_sentences
@@ -286,54 +287,10 @@ class Assistant:
     def _checked(
         self, answer: Answer, raw: str, question: str, passages: list[Hit], candidates: list[Any]
     ) -> Answer:
-        result = self.checker.check(raw, passages, question)
-        from assistant.judge import judge, judge_enabled
-
-        if result.kept and judge_enabled(self.settings):
-            # One more call judges what the offline rules kept; it can only drop more.
-            result, answer.judge = judge(self.backend.complete, result, passages)
-        answer.dropped_sentences = result.dropped
-        answer.repaired_citations = result.repaired
-        if not result.kept:
-            if result.refused:
-                # The model declined: keep the refusal constant.
-                answer.refusal_reason = RefusalReason(
-                    "model_declined", "The model found no answer in the passages."
-                )
-                return answer
-            # Nothing of the generated answer survived: first the passage sentences the dropped
-            # ones were aligned to, quoted (issue 15); else the extractive answer.
-            from assistant.citations import repair_from_source
-
-            quoted = repair_from_source(result.dropped, passages, question)
-            result = self.checker.check(
-                " ".join(f"{q} [{ns[0]}]" for q, ns in quoted), passages, question
-            )
-            answer.fallback = "source"
-            if not result.kept:
-                fallback = "".join(
-                    ExtractiveBackend(
-                        self.settings.max_answer_sentences, self.settings.answer
-                    ).stream_answer(question, passages, candidates)
-                )
-                result = self.checker.check(fallback, passages, question)
-                answer.fallback = "extractive"
-            if not result.kept:
-                answer.refusal_reason = RefusalReason(
-                    "unsupported", "No sentence of the answer was supported by its passages."
-                )
-                return answer
-        answer.answer = result.text
-        answer.refused = False
-        answer.refusal_reason = None
-        answer.citations = [
-            citation_from_hit(n, passages[n - 1]) for n in sorted(result.used_passages)
-        ]
-        # The other outlets that carried each cited story (wire copies stored once).
-        outlets = self.home.catalog.copies_of([c.doc_id for c in answer.citations])
-        for c in answer.citations:
-            c.also_in = outlets.get(c.doc_id, [])
-        return answer
+        return checked_answer(
+            answer, raw, question, passages, candidates, self.checker, self.backend,
+            self.settings, self.home.catalog,
+        )  # fmt: skip
 
     def ask(
         self,
