@@ -30,17 +30,14 @@ from index.chunking import Chunk
 from index.columns import ChunkColumns, chunk_date, ordinal
 from index.lexicon import TermCounts
 from index.query_analysis import QueryAnalysis, SourceMatcher, analyse
-from index.rerank import FEATURES, LinearScorer
+from index.rerank import LinearScorer
 from index.retrieval_config import RetrievalConfig
 from index.scoring import (
     cap_per_doc,
     fuse,
     median_sample,
-    reciprocal_ranks,
     top_indices,
-    within_group_rr,
 )
-from index.text import sentences
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
@@ -365,93 +362,11 @@ class HybridIndex:
         self, qs: _QueryScores | str, allowed: np.ndarray | None, cfg: RetrievalConfig
     ) -> tuple[np.ndarray, np.ndarray]:
         """Candidate chunk ids (the best of every facet) and their rows of rerank.FEATURES."""
+        from index.rerank_features import candidate_features
+
         if isinstance(qs, str):
             qs = self._query_scores(qs, cfg)
-        pools = [cfg.pool_main] + [cfg.pool_sub] * (len(qs.facets) - 1)
-        cand = np.unique(
-            np.concatenate(
-                [top_indices(f.score, allowed, n) for f, n in zip(qs.facets, pools, strict=True)]
-            )
-        )
-        docs = self._doc[cand]
-        main = qs.main
-        main_norm = main / max(float(main.max()), 1e-9)
-        f: dict[str, np.ndarray] = {
-            "main_norm": main_norm[cand],
-            "main_rr": reciprocal_ranks(main, cand),
-            "main_dense": np.clip(qs.dense[cand], 0.0, 1.0),
-        }
-        for kind in ("source", "clause"):
-            scores = [x.score for x in qs.facets if x.kind == kind]
-            zero = np.zeros(len(cand), dtype=np.float32)
-            f[f"{kind}_norm"] = (
-                np.max([s[cand] / max(float(s.max()), 1e-9) for s in scores], axis=0)
-                if scores
-                else zero
-            )
-            f[f"{kind}_rr"] = (
-                np.max([reciprocal_ranks(s, cand) for s in scores], axis=0) if scores else zero
-            )
-            f[f"has_{kind}"] = np.full(len(cand), float(bool(scores)), dtype=np.float32)
-        doc_rr = [
-            reciprocal_ranks(np.maximum.reduceat(x.score[self._by_doc], self._doc_starts), docs)
-            for x in qs.facets
-        ]
-        f["doc_rr_best"] = np.max(doc_rr, axis=0)
-        f["doc_rr_mean"] = np.mean(doc_rr, axis=0)
-        f["within_doc_rr"] = within_group_rr(docs, main[cand])
-        # How much better the best adjacent chunk of the same article matches the text of the
-        # question than this one (0 without neighbours).
-        text = qs.text / max(float(qs.text.max()), 1e-9)
-        own = text[cand]
-        prev, nxt = self._prev[cand], self._next[cand]
-        best = np.maximum(np.where(prev >= 0, text[prev], own), np.where(nxt >= 0, text[nxt], own))
-        f["neighbour_gap"] = best - own
-        f["source_named"] = self._source_mask(qs.analysis.source_names)[cand].astype(np.float32)
-        f["date_named"] = self._date_match(qs.analysis.date_values)[cand]
-        f["lead"] = self._lead[cand]
-        f["n_facets"] = np.full(len(cand), len(qs.facets) / 5.0, dtype=np.float32)
-        # Sentence level: the best share of the question's (or a claim's) idf mass that one
-        # sentence of the chunk holds, and how far each score is below the best chunk of the
-        # same article among the candidates (the right chunk of the right article).
-        f["sent_main"] = self._sentence_cover(qs.analysis.query, cand)
-        clauses = [x.text for x in qs.analysis.subqueries if x.kind == "clause"]
-        f["sent_clause"] = (
-            np.max([self._sentence_cover(t, cand) for t in clauses], axis=0)
-            if clauses and cfg.decompose
-            else np.zeros(len(cand), dtype=np.float32)
-        )
-        for name in ("sent_main", "sent_clause", "main_dense"):
-            best = np.zeros(int(docs.max()) + 1, dtype=np.float32)
-            np.maximum.at(best, docs, f[name])
-            f[name + "_gap"] = best[docs] - f[name]
-        return cand, np.stack([f[name] for name in FEATURES], axis=1).astype(np.float32)
-
-    def _sentence_terms(self, i: int) -> list[frozenset[int]]:
-        got = self._sent_cache.get(i)
-        if got is None:
-            assert self._bm25 is not None
-            got = [frozenset(self._bm25.term_ids(s)) for s in sentences(self.chunks[i].text)]
-            self._sent_cache[i] = got
-        return got
-
-    def _sentence_cover(self, text: str, cand: np.ndarray) -> np.ndarray:
-        """Best share of the text's idf mass that one sentence of each candidate holds."""
-        out = np.zeros(len(cand), dtype=np.float32)
-        if self._bm25 is None:
-            return out
-        ids = set(self._bm25.term_ids(text))
-        weight = {t: float(self._bm25.idf[t]) for t in ids}
-        total = sum(weight.values())
-        if total <= 0:
-            return out
-        for j, i in enumerate(cand.tolist()):
-            best = 0.0
-            for sent in self._sentence_terms(i):
-                v = sum(weight[t] for t in ids & sent)
-                best = max(best, v)
-            out[j] = best / total
-        return out
+        return candidate_features(self, qs, allowed, cfg)
 
     def _interleave(
         self, qs: _QueryScores, allowed: np.ndarray | None, k: int, cfg: RetrievalConfig
