@@ -164,6 +164,12 @@ class CitationChecker:
             claim = strip_markers(sent)
             if not any(ch.isalnum() for ch in claim):
                 continue
+            if claim.rstrip(" \"”’'").endswith("?"):
+                # A question states nothing, even in the passage's own words: a small model
+                # echoed the question back, cited, and every word of it was in the passage.
+                dropped.append(claim)
+                reasons[claim] = ["a question is not a claim"]
+                continue
             cited = [n for n in dict.fromkeys(markers(sent))]
             if len(content_words(claim)) < 2 and not numbers(claim):
                 pending_bare.append(claim)

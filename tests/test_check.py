@@ -43,6 +43,14 @@ def test_wrong_number_is_dropped(checker: CitationChecker) -> None:
     assert res.kept == [] and len(res.dropped) == 1
 
 
+def test_a_question_echoed_back_is_no_claim(checker: CitationChecker) -> None:
+    # Every word is in the passage, and it is cited: still it states nothing.
+    echo = "The answer is: How many Ukrainian drones did Russia say it intercepted [1]?"
+    res = checker.check(f"{echo} Russia said it intercepted 84 Ukrainian drones [1].", hits(P1))
+    assert res.kept == [("Russia said it intercepted 84 Ukrainian drones.", [1])]
+    assert len(res.dropped) == 1 and res.dropped[0].startswith("The answer is")
+
+
 def test_wrong_name_is_dropped(checker: CitationChecker) -> None:
     res = checker.check("Kremlin spokesperson Sergei Lavrov denied the reports [2].", hits(P1, P2))
     assert res.kept == [] and res.dropped
