@@ -301,6 +301,7 @@ class OpenAIBackend(Backend):
     def stream_answer(
         self, question: str, passages: list[Hit], candidates: list[Candidate]
     ) -> Iterator[str]:
+        import httpx
         import openai
         from llama_index.core.llms import ChatMessage
 
@@ -317,6 +318,13 @@ class OpenAIBackend(Backend):
                     yield part.delta
         except openai.OpenAIError as err:
             raise self._translate(err) from None
+        except httpx.HTTPError as err:
+            # Mid-stream the openai client passes transport errors through unwrapped: a
+            # server that resets the connection after the first chunks.
+            raise AssistantError(
+                f"The LLM server at {self.base} broke off its reply ({type(err).__name__}); "
+                "check the server or OPENAI_BASE_URL, or use ASSISTANT_LLM=local."
+            ) from None
         except (ValueError, KeyError, TypeError) as err:
             # A server that sends malformed JSON or chunks: name it, keep the process alive.
             raise AssistantError(

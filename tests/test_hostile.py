@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import socket
+import struct
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,8 +85,9 @@ def test_real_llama_server_is_not_steered(hostile_home: Path, llama_server: str)
 
 
 # -- LLM servers that fail ---------------------------------------------------------------
-def _raw_server(response: bytes) -> Iterator[str]:
-    """A server that answers every request with these raw bytes, then closes."""
+def _raw_server(response: bytes, reset: bool = False) -> Iterator[str]:
+    """A server that answers every request with these raw bytes, then closes (with `reset`,
+    aborts the connection: the client reads ECONNRESET instead of the end of the stream)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(8)
@@ -102,6 +105,11 @@ def _raw_server(response: bytes) -> Iterator[str]:
                 try:
                     conn.recv(65536)
                     conn.sendall(response)
+                    if reset:
+                        time.sleep(0.2)  # the client has read the first chunk
+                        conn.setsockopt(
+                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                        )
                 except OSError:
                     pass
 
@@ -126,9 +134,15 @@ CUT_SHORT = (
 )
 
 
-@pytest.mark.parametrize("raw", [MALFORMED, CUT_SHORT], ids=["malformed-json", "cut-mid-stream"])
-def test_broken_llm_server_gives_one_line_and_recovers(hostile_home: Path, raw: bytes) -> None:
-    for base in _raw_server(raw):
+@pytest.mark.parametrize(
+    ("raw", "reset"),
+    [(MALFORMED, False), (CUT_SHORT, False), (CUT_SHORT, True)],
+    ids=["malformed-json", "cut-mid-stream", "reset-mid-stream"],
+)
+def test_broken_llm_server_gives_one_line_and_recovers(
+    hostile_home: Path, raw: bytes, reset: bool
+) -> None:
+    for base in _raw_server(raw, reset):
         a = Assistant(openai_settings(hostile_home, base))
         try:
             ans = a.ask(QUESTION)
