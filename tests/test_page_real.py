@@ -7,7 +7,6 @@ once must each get their own answer in their own chat.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_ui import _OBSERVER, EIGHT, ask, browser, serve_ui
+from tests.test_ui import EIGHT, ask, browser, open_page, serve_seeded_copy
 
 __all__ = ["browser"]  # the module-scoped Chromium fixture, shared with test_ui
 
@@ -24,20 +23,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 @pytest.fixture(scope="module")
 def local_ui(tmp_path_factory: pytest.TempPathFactory, seeded_home: Path) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("ui-local") / "home"
-    shutil.copytree(seeded_home, home)
-    with serve_ui(home, ASSISTANT_LLM="local") as url:
+    with serve_seeded_copy(tmp_path_factory, seeded_home, ASSISTANT_LLM="local") as url:
         yield url
-
-
-def _open(browser: Any, url: str) -> tuple[Any, Any]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(300_000)
-    page.goto(url)
-    page.wait_for_selector("#question textarea")
-    page.evaluate(_OBSERVER)
-    return context, page
 
 
 def _submit(page: Any, question: str) -> None:
@@ -60,7 +47,7 @@ def _wait_answer(page: Any) -> str:
 def test_the_local_model_streams_into_the_page_before_the_checked_answer(
     browser: Any, local_ui: str
 ) -> None:
-    context, page = _open(browser, local_ui)
+    context, page = open_page(browser, local_ui, 300_000)
     try:
         record = ask(page, "How many people were injured in Monday's airstrikes?")
     finally:
@@ -75,7 +62,7 @@ def test_the_local_model_streams_into_the_page_before_the_checked_answer(
 @pytest.mark.timeout(900)
 def test_three_people_asking_at_once_each_get_their_own_answer(browser: Any, local_ui: str) -> None:
     asked = EIGHT[:3]
-    opened = [_open(browser, local_ui) for _ in asked]
+    opened = [open_page(browser, local_ui, 300_000) for _ in asked]
     try:
         # Every question is sent before any answer is awaited, so the server holds all three.
         for (_, page), (question, _) in zip(opened, asked, strict=True):

@@ -418,13 +418,24 @@ def serve_ui(home: Path, *args: str, **env: str) -> Iterator[str]:
         stop(proc)
 
 
+@contextlib.contextmanager
+def serve_seeded_copy(
+    tmp_path_factory: pytest.TempPathFactory, seeded_home: Path, **env: str
+) -> Iterator[str]:
+    """serve_ui on a private copy of the seeded home (tests may add and forget articles)."""
+    home = tmp_path_factory.mktemp("ui") / "home"
+    shutil.copytree(seeded_home, home)
+    with serve_ui(home, **env) as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def ui_server(tmp_path_factory: pytest.TempPathFactory, seeded_home: Path) -> Iterator[str]:
     """`assistant ui --port FREE` on a private copy of the seeded home; yields its URL."""
-    home = tmp_path_factory.mktemp("ui") / "home"
-    shutil.copytree(seeded_home, home)
     # The URL-ingest test serves its page on 127.0.0.1, which the SSRF guard refuses by default.
-    with serve_ui(home, ASSISTANT_ALLOW_PRIVATE_URLS="true") as url:
+    with serve_seeded_copy(
+        tmp_path_factory, seeded_home, ASSISTANT_ALLOW_PRIVATE_URLS="true"
+    ) as url:
         yield url
 
 
@@ -524,17 +535,23 @@ def test_missing_chromium_fails_the_page_tests_saying_how(
         chromium_path()
 
 
+def open_page(browser: Any, url: str, timeout_ms: int = 180_000) -> tuple[Any, Any]:
+    """A fresh browser context on the page, the answer observer installed: (context, page)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    p = context.new_page()
+    p.set_default_timeout(timeout_ms)
+    p.goto(url)
+    p.wait_for_selector("#question textarea")
+    p.evaluate(_OBSERVER)
+    return context, p
+
+
 @pytest.fixture
 def page(browser: Any, ui_server: str) -> Iterator[Any]:
     from playwright.sync_api import expect
 
     expect.set_options(timeout=60_000)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    p = context.new_page()
-    p.set_default_timeout(180_000)
-    p.goto(ui_server)
-    p.wait_for_selector("#question textarea")
-    p.evaluate(_OBSERVER)
+    context, p = open_page(browser, ui_server)
     try:
         yield p
     finally:
