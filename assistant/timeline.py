@@ -20,6 +20,7 @@ from datetime import date
 
 from assistant.extractive import cite, rank_sentences
 from assistant.text import MARKER_RE, split_sentences
+from index.columns import chunk_date
 from index.embeddings import Embedder
 from index.retrieval import Hit
 from index.timeref import TIMELINE_ASK
@@ -35,8 +36,7 @@ def is_timeline(question: str) -> bool:
 
 def article_day(hit: Hit) -> date | None:
     """The day the passage's article was published (catalog metadata), or None."""
-    raw = str(hit.chunk.metadata.get("date") or hit.chunk.published_at or "")
-    m = _ISO_DAY.match(raw)
+    m = _ISO_DAY.match(chunk_date(hit.chunk))
     if not m:
         return None
     try:

@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.multihop_retrieval import DATA_DIR, load_corpus_index  # noqa: E402
+from index.columns import chunk_date  # noqa: E402
 from index.embeddings import bundled_embedder  # noqa: E402
 from index.events import UnknownEvent, anchored  # noqa: E402
 from index.retrieval import Hit, HybridIndex  # noqa: E402
@@ -102,7 +103,7 @@ def gold_urls(records: list[dict[str, Any]], q: tuple) -> set[str]:
 
 
 def _date(hit: Hit) -> str:
-    return str(hit.chunk.metadata.get("date") or (hit.chunk.published_at or "")[:10])
+    return chunk_date(hit.chunk)
 
 
 def multihop_check(idx: HybridIndex, n: int, seed: int = 1) -> None:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from index.columns import chunk_date
 from index.errors import AssistantError
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def event_day(
     limit = as_of.isoformat()
     tiers: list[list[str]] = [[], [], [], []]
     for chunk in index.chunks:
-        day = str(chunk.metadata.get("date") or (chunk.published_at or "")[:10])
+        day = chunk_date(chunk)
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) or day > limit:
             continue
         titled = all(p.search(chunk.title or "") for p in pats)

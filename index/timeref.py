@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from index.columns import chunk_date
 from index.errors import AssistantError
 from index.events import anchored, event_anchor
 from index.retrieval import Filters, Hit, HybridIndex
@@ -316,7 +317,7 @@ def subject_words(query: str) -> list[str]:
 
 
 def _date_of(hit: Hit) -> str:
-    return str(hit.chunk.metadata.get("date") or (hit.chunk.published_at or "")[:10])
+    return chunk_date(hit.chunk)
 
 
 def search_in_time(
