@@ -14,6 +14,7 @@ dates:
 - earliest: the oldest on-subject article;
 - period: any on-subject article published in the period.
 A question counts as right when the first retrieved passage comes from a right article.
+ADDED_LATEST: 11 more latest questions over other subjects, reported on their own row.
 `resolution` is how often index/timeref.py resolves the period exactly as written by hand.
 
 Time-aware retrieval is index.timeref.search_in_time: the time words leave the query, the
@@ -87,6 +88,26 @@ QUESTIONS: list[tuple[str, str, str, list[str], str | None, str | None]] = [
     ("What did Binance do after the guilty plea?", "2023-12-31", "event", ["Binance"], "2023-11-21", "2023-12-31"),
     ("What happened in Israel after the Hamas attack?", "2023-12-31", "event", ["Israel", "Hamas", "Gaza"], "2023-10-07", "2023-12-31"),
 ]  # fmt: skip
+# Latest questions added after the rules above were built and before any rule reading which
+# passages are about the subject was written, over other subjects, so that such a rule is
+# measured on questions it was not built for (before it: 7/11 right). Their right articles were read off the corpus by hand; several have a
+# newest report that names the subject only in its body (Changpeng Zhao in CNBC's Coinbase
+# piece of 2023-11-30, ten Hag in TalkSport's Galatasaray report, Gemini in TechCrunch's week
+# in review) and several a newer article that merely mentions it (Messi in an Ohtani story, a
+# Spotify comparison in an Epic interview, Pochettino in a list of Manchester United candidates).
+ADDED_LATEST: list[tuple[str, str, str, list[str], str | None, str | None]] = [
+    ("What is the latest news about Changpeng Zhao?", "2023-12-31", "latest", ["Binance"], None, "2023-12-31"),
+    ("What is the latest on Binance?", "2023-11-25", "latest", ["Binance"], None, "2023-11-25"),
+    ("What is the latest news about Jim Harbaugh?", "2023-12-31", "latest", ["Harbaugh", "Michigan conquers"], None, "2023-12-31"),
+    ("What is the latest on Lionel Messi?", "2023-12-31", "latest", ["Messi"], None, "2023-12-31"),
+    ("What is the latest news about Erik ten Hag?", "2023-12-31", "latest", ["ten Hag"], None, "2023-12-31"),
+    ("What is the latest on Erik ten Hag?", "2023-12-01", "latest", ["ten Hag", "Manchester United", "Man United", "Man Utd"], None, "2023-12-01"),
+    ("What is the latest news on Google's Gemini?", "2023-12-10", "latest", ["Gemini", "Google fakes an AI demo"], None, "2023-12-10"),
+    ("What is the latest on Mauricio Pochettino?", "2023-12-31", "latest", ["Pochettino", "Chelsea"], None, "2023-12-31"),
+    ("What is the latest news about Spotify?", "2023-12-31", "latest", ["Spotify"], None, "2023-12-31"),
+    ("What is the latest on Everton?", "2023-11-30", "latest", ["Everton"], None, "2023-11-30"),
+    ("What is the latest news about Elon Musk?", "2023-12-31", "latest", ["Musk"], None, "2023-12-31"),
+]  # fmt: skip
 
 
 def gold_urls(records: list[dict[str, Any]], q: tuple) -> set[str]:
@@ -148,7 +169,8 @@ def main() -> None:
         multihop_check(idx, args.multihop)
     rows: dict[str, dict[str, int]] = {}
     resolved = 0
-    for q in QUESTIONS:
+    added = {id(q) for q in ADDED_LATEST}
+    for q in [*QUESTIONS, *ADDED_LATEST]:
         question, as_of, kind, _, start, end = q
         gold = gold_urls(records, q)
         assert gold, f"no right article for {question!r} as of {as_of}"
@@ -157,7 +179,8 @@ def main() -> None:
             resolved += anchored(idx, scope).iso_range() == (start, end)
         plain = idx.search(question, k=10)
         aware = search_in_time(idx, question, resolve_time(question, as_of))
-        row = rows.setdefault(kind, {"n": 0, "plain": 0, "time-aware": 0})
+        label = f"{kind} (added)" if id(q) in added else kind
+        row = rows.setdefault(label, {"n": 0, "plain": 0, "time-aware": 0})
         row["n"] += 1
         ok_plain = bool(plain) and plain[0].chunk.metadata.get("url") in gold
         ok_aware = bool(aware) and aware[0].chunk.metadata.get("url") in gold
@@ -168,11 +191,18 @@ def main() -> None:
             print(
                 f"{'+' if ok_plain else '-'}{'+' if ok_aware else '-'} {kind:8s} {question} -> {got}"
             )
-    total = {k: sum(r[k] for r in rows.values()) for k in ("n", "plain", "time-aware")}
-    print(f"\n{total['n']} questions; period resolved as written: {resolved}/{total['n']}\n")
+
+    def total(labels: list[str]) -> dict[str, int]:
+        return {k: sum(rows[x][k] for x in labels) for k in ("n", "plain", "time-aware")}
+
+    first = [x for x in rows if not x.endswith("(added)")]
+    n_all = total(list(rows))["n"]
+    print(f"\n{n_all} questions; period resolved as written: {resolved}/{n_all}\n")
     print("| kind | n | plain retrieval: right article first | time-aware |")
     print("|---|---|---|---|")
-    for kind, r in [*rows.items(), ("all", total)]:
+    table = [*((x, rows[x]) for x in first), ("all (first 40)", total(first))]
+    table += [(x, rows[x]) for x in rows if x not in first]
+    for kind, r in [*table, ("all", total(list(rows)))]:
         print(
             f"| {kind} | {r['n']} | {r['plain'] / r['n']:.3f} ({r['plain']}) | "
             f"{r['time-aware'] / r['n']:.3f} ({r['time-aware']}) |"
