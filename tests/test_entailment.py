@@ -190,10 +190,11 @@ def test_checker_uses_metadata_for_citations() -> None:
 
 def test_probe_set_shape() -> None:
     probes = [json.loads(x) for x in PROBES.read_text("utf-8").splitlines() if x.strip()]
-    held = [p for p in probes if p["split"] == "test"]
+    held = [p for p in probes if p["split"] == "test2"]  # round 3's held-apart part
     assert len(probes) >= 150
     assert sum(p["label"] == "faithful" for p in held) >= 60
     assert sum(p["label"] == "unfaithful" for p in held) >= 60
+    assert {p["split"] for p in probes} <= {"dev", "test", "test2"}
     assert all(("seed" in p) != ("url" in p) and p["anchor"] for p in probes)
 
 
