@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from assistant.claim_rules import blame, ranks, restriction
 from assistant.relations import (
     MONTHS,
-    PRONOUNS,
     TEMPORAL_NAMES,
     attachment,
     attribution,
@@ -33,9 +33,10 @@ from assistant.relations import (
     is_name,
     number_values,
     polarity,
-    roles,
     tokens,
+    verb_numbers,
 )
+from assistant.subjects import roles, subject_swap
 from assistant.text import STOPWORDS, content_words, is_complete, sentences, stem, words
 
 TEMPORAL = re.compile(
@@ -122,6 +123,20 @@ def _clauses(claim: str) -> list[str]:
     return ok if len(ok) == len(parts) and len(ok) > 1 else [claim]
 
 
+# Nouns by which a sentence names its subject through the one before ("the company said").
+_BACK_NOUNS = frozenset(["company", "firm", "startup", "giant", "platform", "group", "outlet", "team", "club", "regulator", "authority", "board", "agency", "ministry", "government", "app", "service", "bank"])  # fmt: skip
+
+
+def _refers_back(toks: list[str]) -> bool:
+    """Whether a sentence's subject, within its first words, is a pronoun or "the company":
+    its actor is named in the sentence before ("On Thursday, the company announced ...",
+    "And it will note that ...")."""
+    lead = [t.lower().split("'")[0] for t in toks[:6]]
+    if any(t in ("it", "they", "he", "she", "we") for t in lead[:4]):
+        return True
+    return any(a in ("the", "this") and b in _BACK_NOUNS for a, b in pairwise(lead))
+
+
 def _actor_runs(claim: str, ctx_text: str) -> list[set[str]]:
     """The claim's actors as runs of adjacent names ("UK Defense Secretary John Healey"):
     its leading names (the subject) and the name right after "by" (a passive's agent)."""
@@ -156,9 +171,18 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons: list[str] = []
     meta = ctx.metadata_terms()
     aligned: list[int] = []
-    for clause in _clauses(claim):
+    clauses = _clauses(claim)
+    for clause in clauses:
         i, _ = align(clause, ctx)
         aligned.append(i)
+    if len(set(aligned)) > 1:
+        # A merged claim: each clause's numbers from its own sentence ("a loan of NIS 120
+        # million ..., of which NIS 255 million is still outstanding" swaps the two).
+        for clause, i in zip(clauses, aligned, strict=True):
+            own = number_values(ctx.title if i < 0 else ctx.sents[i]) | meta
+            for n in sorted(number_values(clause) - own):
+                if any(n in number_values(ctx.sents[k]) for k in aligned if k >= 0):
+                    reasons.append(f"number {n} belongs to another sentence than its clause's")
     span_parts = [ctx.title if i < 0 else ctx.sents[i] for i in sorted(set(aligned))]
     span = " ".join(span_parts)
     first = max(0, min(aligned))
@@ -179,9 +203,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     )  # fmt: skip
     span_stems_h = span_stems | {stem(w) for w in tokens(heading)}
     quoted_start = span.lstrip()[:1] in ("“", '"')  # a bare quote: its speaker comes before
-    if quoted_start or (
-        tokens(span)[:1] and tokens(span)[0].lower().split("'")[0] in PRONOUNS | {"she", "he"}
-    ):
+    if quoted_start or _refers_back(tokens(span)):
         span_stems_h |= {stem(w) for w in tokens(context)}  # "She's part of ..." after "King"
     # An actor is supported when one of its run's names is there (a surname will do); the
     # title does not count, since it names every company the article covers.
@@ -197,7 +219,9 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += _temporal(claim, span, ctx)
     reasons += polarity(claim, span)
     reasons += attachment(claim, span)
+    reasons += verb_numbers(claim, ctx.passage)
     reasons += roles(claim, span, ctx.passage)
+    reasons += subject_swap(claim, span, ctx.passage)
     reasons += attribution(claim, span, " ".join(ctx.sents[max(0, first - 1) : first]), ctx.source)
     reasons += hedges(claim, span)
     reasons += restriction(claim, span)
@@ -266,7 +290,21 @@ def _temporal(claim: str, span: str, ctx: Context) -> list[str]:
         if expr == "this year" and ctx.year and str(ctx.year) in span:
             continue
         out.append(f"“{expr}” is not what the passage says")
+    # A month or year the aligned sentence names otherwise ("In May" where it says "In
+    # June"; "in 2023" where it says "in 2022"): the article's own date does not rescue it.
+    s_months = {m for m in MONTHS if re.search(rf"\b{m}\b", span_low)}
+    for m in re.finditer(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b", claim):  # fmt: skip
+        month = m.group(1).lower()
+        if s_months and month not in s_months:
+            out.append(f"“{m.group(1)}” where the passage has “{sorted(s_months)[0]}”")
+    s_years = set(_YEAR_RE.findall(span)) | _resolved_years(span, ctx)
+    for year in sorted(set(_YEAR_RE.findall(claim)) - s_years):
+        if s_years:
+            out.append(f"year {year} where the passage has {sorted(s_years)[0]}")
     return out
+
+
+_YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
 _AUX = re.compile(r"^(did|does|do|is|are|was|were|has|have|had|will|would|can|could)\s+", re.I)

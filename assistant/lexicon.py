@@ -113,7 +113,12 @@ def _read_wordnet() -> tuple[
             group[a] |= set(synsets.get(b, []))
             group[b] |= set(synsets.get(a, []))
         for a, b in pairs:
+            # Each side's satellites oppose the other side's head, not its satellites too:
+            # two satellites of opposed heads can be near-synonyms ("previous" and "earlier"
+            # both hang, by other senses, off "preceding" and "following").
             for x in group.get(a, ()):
+                opposite[x] |= set(synsets.get(b, []))
+            for x in synsets.get(a, []):
                 opposite[x] |= group.get(b, set())
         lemmas[pos] = {w for ws in synsets.values() for w in ws}
         # Verb synsets only: adjective synsets join words of opposite polarity in some
@@ -172,6 +177,13 @@ def is_word(word: str) -> bool:
     word like "Former" is not taken for a name)."""
     lemmas = _wordnet()[2]
     return any(b in lemmas.get(pos, set()) for b in base_forms(word) for pos in lemmas)
+
+
+def is_verb(word: str) -> bool:
+    """Whether WordNet knows one of the word's base forms as a verb ("declined", not
+    "defense"); True without the WordNet files, so callers then fall back to their word."""
+    lemmas = _wordnet()[2]
+    return not lemmas or any(b in lemmas.get("v", set()) for b in base_forms(word))
 
 
 def stem_in(word: str, stems: frozenset[str]) -> bool:
