@@ -249,11 +249,12 @@ class Assistant:
         if reason is None:
             t = time.perf_counter()
             pieces: list[str] = []
-            from assistant.timeline import dated, timeline_answer
+            from assistant.timeline import dated, subject_first, timeline_answer
 
             # "How did X develop?": the events of the dated articles, oldest first.
             timeline = timeline_answer(standalone, passages, self.embedder)
-            for piece in timeline or self.backend.stream_answer(standalone, passages, candidates):
+            ordered = subject_first(standalone, passages, candidates)  # "the latest on X"
+            for piece in timeline or self.backend.stream_answer(standalone, passages, ordered):
                 pieces.append(piece)
                 if "first_token_ms" not in timings:
                     timings["first_token_ms"] = (time.perf_counter() - t0) * 1000

@@ -18,12 +18,13 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from assistant.extractive import cite, rank_sentences
+from assistant.extractive import Candidate, cite, rank_sentences
 from assistant.text import MARKER_RE, split_sentences
 from index.columns import chunk_date
 from index.embeddings import Embedder
 from index.retrieval import Hit
-from index.timeref import TIMELINE_ASK
+from index.subject import question_names, subject_of
+from index.timeref import LATEST_NEWS, TIMELINE_ASK
 
 MAX_EVENTS = 6
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -96,3 +97,19 @@ def dated(text: str, passages: list[Hit]) -> str:
         day = article_day(passages[n - 1]) if 1 <= n <= len(passages) else None
         lines.append(f"{spoken(day)}: {sentence}" if day else sentence)
     return "\n".join(lines)
+
+
+def subject_first(
+    question: str, passages: list[Hit], candidates: list[Candidate]
+) -> list[Candidate]:
+    """For "what is the latest news about X": the sentences in which X is a clause's subject
+    first (in their order), then the other sentences of passages that have none, so that the
+    answer says what X did or what happened to X, not a photo caption or a sentence naming X
+    in passing beside it. Other questions: as given."""
+    if not LATEST_NEWS.search(question):
+        return candidates
+    names = question_names(question)
+    texts = {n: hit.chunk.text for n, hit in enumerate(passages, 1)}
+    about = [c for c in candidates if subject_of(c.text, names, texts.get(c.passage, ""))]
+    said = {c.passage for c in about}
+    return [*about, *(c for c in candidates if c.passage not in said)] if about else candidates

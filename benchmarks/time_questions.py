@@ -20,7 +20,9 @@ ADDED_LATEST: 11 more latest questions over other subjects, reported on their ow
 Time-aware retrieval is index.timeref.search_in_time: the time words leave the query, the
 period (or "up to the reference date" for latest/earliest) becomes a date filter, and for
 latest/earliest the newest/oldest article about the subject comes first (a subject word in its
-title, or a passage scoring at least half the best one).
+title, or a passage scoring at least half the best one); for latest, a newer article whose
+headline names the subject or what the articles call it ("FTX founders") and whose passage has
+it as a clause's subject wins (index/latest.py, index/subject.py).
 
     .venv/bin/python benchmarks/time_questions.py [--multihop 150]
 """

@@ -28,7 +28,9 @@ from datetime import date, datetime, timedelta
 from index.columns import chunk_date
 from index.errors import AssistantError
 from index.events import anchored, event_anchor
+from index.latest import newer_about
 from index.retrieval import Filters, Hit, HybridIndex
+from index.subject import question_names
 
 MONTHS = {
     name.lower(): i
@@ -335,7 +337,9 @@ def search_in_time(
     its best passage first, and only passages of that day's articles follow. About the subject: a title naming every subject word
     (subject_words), even when none of its passages made the pool; when no title does, a
     passage naming them that scores at least half the best one; else any such close passage.
-    A timeline lists those articles oldest first, one passage each. `base` filters (sources,
+    Latest also looks past the pool: a newer article whose headline names the subject (or
+    what the articles call it) and a passage of which has it as a clause's subject wins
+    (index.latest.newer_about). A timeline lists those articles oldest first, one passage each. `base` filters (sources,
     dates the user set) apply too; date ranges intersect.
     """
     scope = anchored(index, scope)
@@ -380,5 +384,10 @@ def search_in_time(
     # Only the newest (oldest) day's articles go on: an answer drawn from the passages must
     # not quote an older article as the latest.
     lead, day = docs[0], _date_of(docs[0])
+    if scope.latest:
+        # A newer article about the subject whose headline does not name it (index.latest).
+        newer = newer_about(index, query, hits, question_names(query), filters, day)
+        if newer:
+            return newer[:k]
     same_day = {h.chunk.doc_id for h in docs if _date_of(h) == day}
     return [lead, *(h for h in hits if h.chunk.doc_id in same_day and h is not lead)][:k]

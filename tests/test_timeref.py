@@ -88,9 +88,16 @@ def test_reference_dates() -> None:
 # -- time-aware retrieval (search_in_time) over a small dated corpus -------------------------
 
 
-def _index() -> HybridIndex:
+def _rows_index(rows: list[tuple[str, str, str, str]]) -> HybridIndex:
+    """A small dated corpus, one passage per (id, text, day, title) row."""
     from tests.test_retrieval import FakeEmbedder, make_chunk
 
+    chunks = [make_chunk(d, 0, text, "Courier", day, title) for d, text, day, title in rows]
+    emb = FakeEmbedder()
+    return HybridIndex(chunks, emb.embed([c.text for c in chunks]), emb)
+
+
+def _index() -> HybridIndex:
     rows = [
         ("a", "The Veldmark council debated a flood barrier for the port.", "2023-10-01",
          "Veldmark debates flood barrier"),
@@ -102,9 +109,7 @@ def _index() -> HybridIndex:
          "on the flood barrier passed.", "2023-11-10", "Port council round-up"),
         ("e", "A bakery in Lindholm won a bread prize.", "2023-11-20", "Lindholm bakery wins"),
     ]  # fmt: skip
-    chunks = [make_chunk(d, 0, text, "Courier", date, title) for d, text, date, title in rows]
-    emb = FakeEmbedder()
-    return HybridIndex(chunks, emb.embed([c.text for c in chunks]), emb)
+    return _rows_index(rows)
 
 
 def test_latest_prefers_the_newest_article_about_the_subject() -> None:
@@ -148,8 +153,6 @@ def test_timeline_events_are_dated_and_oldest_first() -> None:
 
 
 def _election_index() -> HybridIndex:
-    from tests.test_retrieval import FakeEmbedder, make_chunk
-
     rows = [
         ("p", "Mayor Anna Roos promised the Veldmark ferry subsidy would stay.", "2023-10-10",
          "Veldmark mayor promises ferry subsidy"),
@@ -162,9 +165,7 @@ def _election_index() -> HybridIndex:
         ("o", "Lindholm voters chose a mayor from the harbour party.", "2023-10-05",
          "Lindholm election: harbour party wins"),
     ]  # fmt: skip
-    chunks = [make_chunk(d, 0, text, "Courier", day, title) for d, text, day, title in rows]
-    emb = FakeEmbedder()
-    return HybridIndex(chunks, emb.embed([c.text for c in chunks]), emb)
+    return _rows_index(rows)
 
 
 @pytest.mark.parametrize(
@@ -326,3 +327,113 @@ def test_ask_as_of(barrier_home: Path, capsys: pytest.CaptureFixture[str]) -> No
 )
 def test_asking_for_the_latest_news_is_resolved_against_today(question: str, needed: bool) -> None:
     assert needs_time(question) is needed
+
+
+# -- "the latest news about X": passages about X, the newest wins (index/subject, index/latest)
+
+
+def test_a_name_is_the_subject_of_a_clause_not_a_passing_mention() -> None:
+    from index.subject import about, aliases, headline_names, question_names, subject_of
+
+    sbf = question_names("What is the latest news about Sam Bankman-Fried?")
+    assert [(n.full, n.short) for n in sbf] == [("Sam Bankman-Fried", "Bankman-Fried")]
+    assert [n.full for n in question_names("What is the latest on Erik ten Hag?")] == [
+        "Erik ten Hag"
+    ]
+    assert [n.full for n in question_names("What is the latest on the EU and Elon Musk's X?")] == [
+        "EU",
+        "Elon Musk",
+        "X",
+    ]
+    full = "Former FTX CEO, Sam Bankman-Fried, left court. "
+    assert about(full + "Bankman-Fried, who faces life behind bars, is to be sentenced.", sbf)
+    assert about("In March, FTX founder Sam Bankman-Fried also said he was sorry.", sbf)
+    assert about("Sam Bankman-Fried's lawyers argued the case was weak.", sbf)
+    # A surname alone may be someone else; a list, an object or a subordinate clause is no news
+    # about him; nor is a sub-head.
+    assert not about("Bankman-Fried, who faces life behind bars, is to be sentenced.", sbf)
+    assert not about("Signatories include Sam Bankman-Fried, Steve Wozniak and Tim Cook.", sbf)
+    assert not about("Sassoon walked Sam Bankman-Fried through his reaction to the bug.", sbf)
+    assert not about("Talks are stuck, though Sam Bankman-Fried began a podcast.", sbf)
+    assert not about("Sam Bankman-Fried takes the stand", sbf)
+    # The answer step reads subordinate clauses too.
+    assert subject_of("The month ended when Sam Bankman-Fried was found guilty.", sbf)
+    pair = question_names("What is the latest on Taylor Swift and Travis Kelce?")
+    assert about("Taylor Swift and Travis Kelce were seen in New York.", pair)
+    assert not about("Kelce is averaging 89 yards with Taylor Swift in attendance.", pair)
+    texts = ["FTX founder Sam Bankman-Fried was convicted.", "Sam Bankman-Fried, the former CEO "
+             "of crypto exchange FTX, testified.", "Coinbase rival Sam Bankman-Fried spoke."]  # fmt: skip
+    assert aliases(sbf[0], texts) == {"FTX"}  # seen twice; Coinbase once
+    assert headline_names("Coinbase rallies as FTX and Binance founders brace for prison", sbf[0],
+                          {"FTX"})  # fmt: skip
+    assert not headline_names("Coinbase rallies in November", sbf[0], {"FTX"})
+
+
+def _mayor_index() -> HybridIndex:
+    rows = [
+        ("t1", "Veldmark mayor Anna Roos opened the harbour festival.", "2023-10-01",
+         "Anna Roos opens harbour festival"),
+        ("t2", "Veldmark mayor Anna Roos proposed a ferry tax. Roos said the port needs it.",
+         "2023-10-20", "Anna Roos proposes ferry tax"),
+        # Newer, headline names her office only; the body says what happened to her.
+        ("n1", "Port traffic rose by a tenth. Veldmark mayor Anna Roos resigned on Friday "
+         "after the ferry tax vote failed.", "2023-11-15", "Veldmark port traffic up as mayor quits"),
+        # Newer still, but only a list that names her.
+        ("n2", "Guests included Piet Bakker, Anna Roos and Lotte Vos at the Veldmark gala.",
+         "2023-11-25", "Veldmark gala draws a crowd"),
+        ("x", "A bakery in Lindholm won a bread prize.", "2023-11-28", "Lindholm bakery wins"),
+    ]  # fmt: skip
+    return _rows_index(rows)
+
+
+def test_latest_news_about_a_person_named_only_in_the_body() -> None:
+    idx = _mayor_index()
+    q = "What is the latest news about Anna Roos?"
+    hits = search_in_time(idx, q, resolve_time(q, "2023-12-31"), k=3)
+    assert hits[0].chunk.doc_id == "n1"  # not t2 (older), not n2 (a list), not x (off topic)
+    before = search_in_time(idx, q, resolve_time(q, "2023-11-10"), k=3)
+    assert before[0].chunk.doc_id == "t2"
+
+
+def test_the_answer_to_latest_news_is_a_sentence_about_the_subject() -> None:
+    from assistant.extractive import rank_sentences
+    from assistant.timeline import subject_first
+
+    idx = _mayor_index()
+    q = "What is the latest news about Anna Roos?"
+    hits = search_in_time(idx, q, resolve_time(q, "2023-12-31"), k=3)
+    ordered = subject_first(q, hits, rank_sentences(q, hits, None))
+    assert ordered[0].text.startswith("Veldmark mayor Anna Roos resigned")
+    plain = rank_sentences("Who opened the festival?", hits, None)
+    assert subject_first("Who opened the festival?", hits, plain) == plain
+
+
+MULTIHOP = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "multihop-rag"
+
+
+@pytest.mark.skipif(
+    not (MULTIHOP / "corpus.json").exists(), reason="MultiHop-RAG data not in ../shared/data"
+)
+def test_issue_10_latest_news_about_sam_bankman_fried(tmp_path: Path) -> None:
+    """The issue's own example over the MultiHop-RAG articles that name him or FTX (and a few
+    others): the newest report is CNBC's Coinbase piece of 2023-11-30, which names him only in
+    its body; its headline calls him an FTX founder."""
+    import json
+
+    from index.chunking import chunk_article
+    from index.loaders import load_json_records
+    from tests.test_retrieval import FakeEmbedder
+
+    records = json.loads((MULTIHOP / "corpus.json").read_text(encoding="utf-8"))
+    keep = [r for r in records if re.search(r"Bankman-Fried|\bSBF\b|\bFTX\b|OpenAI", r["body"])]
+    path = tmp_path / "sbf-corpus.json"
+    path.write_text(json.dumps(keep), encoding="utf-8")
+    chunks = [c for a in load_json_records(path) for c in chunk_article(a)]
+    emb = FakeEmbedder()
+    idx = HybridIndex(chunks, emb.embed([c.text for c in chunks]), emb)
+    q = "What is the latest news about Sam Bankman-Fried?"
+    hits = search_in_time(idx, q, resolve_time(q, "2023-12-31"))
+    assert hits[0].chunk.metadata["url"].startswith("https://www.cnbc.com/2023/11/30/coinbase")
+    assert any("found guilty" in h.chunk.text for h in hits)
+    october = search_in_time(idx, q, resolve_time(q, "2023-10-20"))
+    assert october[0].chunk.metadata["date"] == "2023-10-12"
