@@ -30,6 +30,7 @@ from assistant.relations import (
     attribution,
     follow,
     hedges,
+    intent,
     is_name,
     number_values,
     polarity,
@@ -179,8 +180,10 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
         # A merged claim: each clause's numbers from its own sentence ("a loan of NIS 120
         # million ..., of which NIS 255 million is still outstanding" swaps the two).
         for clause, i in zip(clauses, aligned, strict=True):
-            own = number_values(ctx.title if i < 0 else ctx.sents[i]) | meta
-            for n in sorted(number_values(clause) - own):
+            own = number_values(ctx.title if i < 0 else ctx.sents[i])
+            if not own:
+                continue  # a clause aligned to a sentence without numbers says nothing here
+            for n in sorted(number_values(clause) - own - meta):
                 if any(n in number_values(ctx.sents[k]) for k in aligned if k >= 0):
                     reasons.append(f"number {n} belongs to another sentence than its clause's")
     span_parts = [ctx.title if i < 0 else ctx.sents[i] for i in sorted(set(aligned))]
@@ -224,6 +227,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += subject_swap(claim, span, ctx.passage)
     reasons += attribution(claim, span, " ".join(ctx.sents[max(0, first - 1) : first]), ctx.source)
     reasons += hedges(claim, span)
+    reasons += intent(claim, span)
     reasons += restriction(claim, span)
     reasons += blame(claim, span)
     reasons += ranks(claim, span)

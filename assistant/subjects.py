@@ -54,12 +54,22 @@ def _lead_names(ct: list[str], passage: str) -> tuple[set[str], int]:
     names: set[str] = set()
     while i < len(ct):
         tok = ct[i]
-        if is_name(tok, i == 0, passage, ct[i + 1] if i + 1 < len(ct) else ""):
+        nxt = ct[i + 1] if i + 1 < len(ct) else ""
+        if is_name(tok, i == 0, passage, nxt) or (i == 0 and _opens_with_actor(tok, nxt)):
             names.add(stem(tok))
         elif not (names and tok.lower() in _CONNECT):
             break
         i += 1
     return names, i
+
+
+def _opens_with_actor(tok: str, nxt: str) -> bool:
+    """A capitalised first word right before a verb is the claim's actor even where the
+    passage never names it ("Anthropic argued ..." over "..., the NMPA argues")."""
+    low = tok.lower()
+    if not tok[:1].isupper() or low in STOPWORDS or low in PRONOUNS:
+        return False
+    return nxt[:1].islower() and nxt.lower() not in _SKIP and nxt.endswith(("ed", "s"))
 
 
 def _same_verb(a: str, b: str) -> bool:
