@@ -116,6 +116,131 @@ def test_blame_and_ranks_must_be_the_passage_s() -> None:
     assert not contradictions("San Francisco's defense ranks second in points allowed.", ranks)
 
 
+@pytest.mark.parametrize(
+    ("passage", "wrong", "right"),
+    [
+        # the subject of the shared verb (assistant/subjects.py)
+        (
+            "Acme rolled out a billing option, which Globex has declined to use.",
+            "Acme has declined to use the billing option.",
+            "Globex has declined to use the billing option.",
+        ),
+        (
+            "Kremlin spokesperson Dmitry Peskov denied the reports on Friday.",
+            "Trump denied the reports on Friday.",
+            "The Kremlin denied the reports on Friday.",
+        ),
+        (
+            "Late in 2021, Dana Reyes completed the deal when she bought Orbit Bank from Vale.",
+            "Vale bought Orbit Bank from Dana Reyes.",
+            "Dana Reyes bought Orbit Bank from Vale.",
+        ),
+        # a verb keeps its own number over the whole passage
+        (
+            "The ministry said it intercepted 84 drones. Officials said Russia launched 145 drones.",
+            "The ministry said Russia launched 84 drones.",
+            "Officials said Russia launched 145 drones.",
+        ),
+        # each clause of a merged claim takes its numbers from its own sentence
+        (
+            "Reyes took a loan of $255 million from Orbit Bank. Some $120 million is still owed.",
+            "Reyes took a loan of $120 million from Orbit Bank, of which $255 million is still owed.",
+            "Reyes took a loan of $255 million from Orbit Bank, of which $120 million is still owed.",
+        ),
+        # months and years as the aligned sentence has them
+        (
+            "In June, the network identified 35 cases over six years.",
+            "In May, the network identified 35 cases over six years.",
+            "In June, the network identified 35 cases over six years.",
+        ),
+        (
+            "In 2022, just 1,000 jobs were lost in the industry.",
+            "In 2023, just 1,000 jobs were lost in the industry.",
+            "Just 1,000 jobs were lost in the industry in 2022.",
+        ),
+        # what is only planned, set or tried is not done
+        (
+            "The shop, tested last month with subscribers, will soon be available to all users.",
+            "The shop is now available to all users.",
+            "The shop will soon be available to all users.",
+        ),
+        (
+            "The state attempted to ban the app, but a court put the ban on hold.",
+            "The state banned the app.",
+            "The state attempted to ban the app.",
+        ),
+        # the speaker: "according to X," and a speaker after the comma
+        (
+            "The Times reports that Reyes tried to push out a board member.",
+            "According to Bloomberg, Reyes tried to push out a board member.",
+            "According to The Times, Reyes tried to push out a board member.",
+        ),
+        (
+            "The Post reported that Trump highlighted military assets in Europe.",
+            "Trump highlighted military assets in Europe, the Kremlin confirmed.",
+            "Trump highlighted military assets in Europe, the Post reported.",
+        ),
+        # "turned down" denies; an ordinal keeps its noun
+        (
+            "The board approached Amodei, but Amodei quickly turned down the offer.",
+            "Amodei quickly accepted the offer.",
+            "Amodei quickly turned down the offer.",
+        ),
+        (
+            "The holiday is celebrated on the fourth Thursday of November.",
+            "The holiday is celebrated on the third Thursday of November.",
+            "The holiday falls on the fourth Thursday of November.",
+        ),
+    ],
+)
+def test_round3_rules(passage: str, wrong: str, right: str) -> None:
+    ctx = Context(passage)
+    assert contradictions(wrong, ctx), wrong
+    assert not contradictions(right, ctx), (right, contradictions(right, ctx))
+
+
+@pytest.mark.parametrize(
+    ("passage", "claim"),
+    [
+        # a rally next to the same name on both sides is no swapped role
+        (
+            "Analyst Tony Reed said the ASX received some relief from a rally on Wall Street.",
+            "Tony Reed said a Wall Street rally gave the ASX some relief.",
+        ),
+        # "a loan" is the borrowing seen from the bank's side, not its opposite
+        (
+            "To finance the deal, Reyes took a loan of $255 million from Orbit Bank.",
+            "Reyes borrowed $255 million from Orbit Bank to finance the deal.",
+        ),
+        # "a 75% decline" refuses nothing; "previous" and "earlier" are not opposites
+        (
+            "The group has a market cap of $97 million, after a 75% decline in its share price.",
+            "The group's market cap is $97 million after its share price fell 75%.",
+        ),
+        (
+            "The index climbed 0.8 per cent to claw back half its tumble from a day earlier.",
+            "The index rose 0.8 per cent, recovering half of the previous day's tumble.",
+        ),
+        # a pronoun or "the company" as subject: the actor is in the sentence before
+        (
+            "Discord is adding safeguards. On Thursday, the company announced Teen Safety Assist.",
+            "Discord announced Teen Safety Assist on Thursday.",
+        ),
+        # "may have settled ..., but" concedes; "potentially" hedges one word
+        (
+            "Match may have settled its lawsuit with Google last week, but Epic is set for trial.",
+            "Match settled its lawsuit with Google last week.",
+        ),
+        (
+            "By default, the app will blur potentially sensitive images from a teen's friends.",
+            "The app blurs images from a teen's friends by default.",
+        ),
+    ],
+)
+def test_round3_faithful_paraphrases_pass(passage: str, claim: str) -> None:
+    assert not contradictions(claim, Context(passage)), contradictions(claim, Context(passage))
+
+
 def test_alignment_prefers_the_sentence_its_rare_words_pick() -> None:
     # "dam" is in two sentences, "blamed" in one: the claim rests on the blame sentence.
     assert not contradictions("Both sides blamed each other for the damage to the dam.",
