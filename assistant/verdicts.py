@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.extractive import Candidate, cite
-from index.query_analysis import SourceMatcher, find_dates
+from index.query_analysis import SourceMatcher, SourceMention, find_dates
 from index.retrieval import Hit
 from index.text import content_words, split_sentences
 
@@ -47,6 +47,9 @@ _FRAMING = content_words(
     "while whereas also both another second first later earlier news source sources "
     "january february march april may june july august september october november december"
 )
+# "Does A differ from B, or do they both suggest C?": two questions, and a yes or no would
+# not say to which.
+_EITHER_OR = re.compile(r",?\s+or\s+(?:do|does|did|is|are|was|were|has|have)\b", re.I)
 # Questions whose yes/no turns on a judgement of tone or consistency, which evidence
 # sentences side by side cannot settle mechanically.
 _JUDGEMENT = re.compile(
@@ -69,10 +72,29 @@ class Evidence:
     published_at: str
 
 
+# A second article of the source named before it ("... align with the same publication's
+# article on ..."): the question compares two articles of one outlet.
+_SAME_SOURCE = re.compile(
+    r"\b(?:the\s+same\s+(?:publication|source|news\s+source|outlet|news\s+outlet)|"
+    r"another\s+(?:article|report)|the\s+other\s+(?:article|report))\b",
+    re.I,
+)
+
+
+def _mentions(question: str, passages: list[Hit]) -> list[SourceMention]:
+    """The sources the question names, in question order, "the same publication" standing for
+    the one named before it."""
+    mentions = SourceMatcher(h.chunk.source for h in passages).find(question)
+    for m in _SAME_SOURCE.finditer(question):
+        before = [x for x in mentions if x.end <= m.start()]
+        if before and not any(x.start < m.end() and m.start() < x.end for x in mentions):
+            mentions.append(SourceMention(before[-1].sources, m.start(), m.end(), m.group(0)))
+    return sorted(mentions, key=lambda x: x.start)
+
+
 def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) -> list[Evidence]:
     """One entry per source the question names (in question order), two or more, else []."""
-    matcher = SourceMatcher(h.chunk.source for h in passages)
-    mentions = matcher.find(question)
+    mentions = _mentions(question, passages)
     dated = find_dates(question)
     out: list[Evidence] = []
     used: set[tuple[int, int]] = set()
@@ -84,8 +106,13 @@ def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) ->
             lo, hi = (mentions[i - 1].end if i else 0), mention.start
         claim = question[lo:hi]
         dates = tuple(d.iso for d in dated if lo <= d.start < hi and not d.bound)
-        if not dates and any(e.source == mention.sources[0] for e in out):
-            continue  # the same source again, with no date to tell its articles apart
+        # The same source again: with no date to tell its articles apart, another article
+        # of it than the one already quoted, if the passages hold one.
+        taken = {
+            passages[e.candidate.passage - 1].chunk.doc_id
+            for e in out
+            if e.source == mention.sources[0] and e.candidate is not None and not dates
+        }
         # The sentence of that source (of that day, when the claim names one) holding most of
         # the claim's words, the ranker's order breaking ties: the sentence the reader
         # checks, the one a verdict rests on, and the article whose date it uses.
@@ -95,7 +122,10 @@ def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) ->
             for n, h in enumerate(passages, 1)
             if h.chunk.source in mention.sources
             and (not dates or (h.chunk.published_at or "")[:10] in dates)
+            and h.chunk.doc_id not in taken
         ]
+        if taken and not own:
+            continue
         chosen, held = _best_for_claim(words, own, passages, candidates, used)
         if chosen is not None:
             used.add((chosen.passage, chosen.start))
@@ -120,7 +150,12 @@ def _best_for_claim(
         text = passages[n - 1].chunk.text
         for a, b in split_sentences(text):
             sent = text[a:b]
-            if (n, a) in used or len(content_words(sent)) < 4:
+            # A sentence that asks ("Can Alabama still make the playoff?") states nothing.
+            if (
+                (n, a) in used
+                or len(content_words(sent)) < 4
+                or sent.rstrip(" \"”’'").endswith("?")
+            ):
                 continue
             held = len(words & content_words(sent)) / max(1, len(words))
             prior = -ranked.get((n, a), len(candidates))
@@ -155,6 +190,7 @@ def claim_verdict(question: str, found: list[Evidence]) -> str | None:
     if (
         len(found) < 2
         or _ORDER.search(question)
+        or _EITHER_OR.search(question)
         or any(
             e.candidate is None or e.held < CLAIM_SUPPORT or _NEGATION.search(e.claim)
             for e in found
@@ -168,9 +204,15 @@ def claim_verdict(question: str, found: list[Evidence]) -> str | None:
 
 
 def order_verdict(question: str, found: list[Evidence]) -> str | None:
-    """ "Yes", "No", or None where the evidence does not decide."""
+    """ "Yes", "No", or None where the evidence does not decide. One "not" before the order
+    ("Was X not discussed by A before B reported Y?") asks the opposite; any other judgement
+    word, or more negations, leaves it undecided."""
     order = _ORDER.search(question)
-    if len(found) < 2 or order is None or _JUDGEMENT.search(question):
+    if len(found) < 2 or order is None:
+        return None
+    judged = [m.group(0).lower() for m in _JUDGEMENT.finditer(question)]
+    negated = judged == ["not"] and question.lower().find(" not ") < order.start("w")
+    if judged and not negated:
         return None
     before = [e for e in found if e.start < order.start("w")]
     after = [e for e in found if e.start > order.end("w")]
@@ -180,7 +222,7 @@ def order_verdict(question: str, found: list[Evidence]) -> str | None:
     if not a or not b or a[:10] == b[:10]:
         return None  # the same day: the dates do not settle which came first
     later = order.group("w").lower() in _LATER
-    return "Yes" if (a > b) == later else "No"
+    return "Yes" if ((a > b) == later) != negated else "No"
 
 
 def side_by_side(
@@ -194,7 +236,15 @@ def side_by_side(
     said = verdict(question, found) if decide else None
     # At most three sources, as many sentences as the per-source extractive answer gives.
     sentences = [cite(e.candidate) for e in found if e.candidate is not None][:3]
-    return " ".join(([f"{said}."] if said else []) + list(dict.fromkeys(sentences)))
+    return _with_verdict(said, sentences)
+
+
+def _with_verdict(said: str | None, sentences: list[str]) -> str:
+    """The verdict on a line of its own, then the evidence: "No. The ..." reads to the
+    sentence splitter as the abbreviation ("No. 5"), and the verdict would be checked as part
+    of the first sentence, and dropped with it."""
+    body = " ".join(dict.fromkeys(sentences))
+    return f"{said}.\n{body}" if said else body
 
 
 _MODEL_VERDICT = re.compile(r"VERDICT:\s*(?P<v>YES|NO|UNDECIDED)\b", re.I)
@@ -247,4 +297,4 @@ def written_verdict(
         said, rests = dated, found
     shown = rests + [e for e in found if e not in rests]
     sentences = [cite(e.candidate) for e in shown if e.candidate is not None][:3]
-    return " ".join(([f"{said}."] if said else []) + list(dict.fromkeys(sentences)))
+    return _with_verdict(said, sentences)

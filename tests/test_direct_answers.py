@@ -181,14 +181,21 @@ def test_claim_verdicts_read_each_sources_sentence() -> None:
         "Was there no lawsuit, as The Verge reported about Acme's data practices, after "
         "TechCrunch said Acme raised new funding?"
     ).startswith("No.")
+    # The dates settle a negated order too: TechCrunch's came first.
+    assert answer(
+        "Was Acme's funding not reported by TechCrunch before The Verge reported the lawsuit?"
+    ).startswith("No.")
     # A sentence about something else than its claim, a negated claim (words cannot show an
-    # absence), an order question the dates cannot settle: the evidence without a verdict.
+    # absence), an order and a judgement of tone, an either-or: the evidence without a verdict.
     for q in [
         "Does TechCrunch report that Acme never raised new funding, while The Verge reports "
         "a lawsuit over Acme's data practices?",
         "Does TechCrunch report that Globex hired a chief executive in Berlin, while The "
         "Verge reports a lawsuit over Acme's data practices?",
-        "Was Acme's funding not reported by TechCrunch before The Verge reported the lawsuit?",
+        "Was Acme's funding reported by TechCrunch before The Verge reported the lawsuit in "
+        "a different tone?",
+        "Does TechCrunch report that Acme raised new funding, while The Verge reports a "
+        "lawsuit over Acme's data practices, or do they both report funding?",
     ]:
         assert not answer(q).startswith(("Yes", "No")), q
 
@@ -274,7 +281,7 @@ def test_a_written_verdict_rests_on_the_cited_evidence() -> None:
         return ask
 
     got = written_verdict(CLAIMS_Q, passages, cands, model("VERDICT: YES; RESTS ON: 2, 1"))
-    assert got is not None and got.startswith("Yes. Acme faces a lawsuit")  # its sentences first
+    assert got is not None and got.startswith("Yes.\nAcme faces a lawsuit")  # its sentences first
     assert "[1]" in got and "[2]" in got
     assert "(TechCrunch, 2023-10-01) Acme raised" in prompts[-1]
     # Undecided, unreadable, or resting on a sentence it was not shown: evidence, no verdict.
@@ -307,4 +314,63 @@ def test_the_openai_backend_asks_for_a_verdict_on_the_evidence() -> None:
         )
         got = "".join(OpenAIBackend(settings).stream_answer(CLAIMS_Q, passages, cands))
         assert "<evidence>" in server.requests[-1].user_text
-    assert got.startswith("No. Acme raised 40 million dollars in new funding [1].")
+    assert got.startswith("No.\nAcme raised 40 million dollars in new funding [1].")
+
+
+ROLES = [
+    ("Reuters", "2024-11-20", "Germany’s Foreign Minister Annalena Baerbock urged more aid."),
+    ("Reuters", "2024-11-20", "Russia’s Ministry of Defense said it downed 84 drones."),
+]
+
+
+def test_the_asked_office_or_kind_must_be_borne_by_the_answer() -> None:
+    passages = hits(ROLES)
+    for q in ("Who is the chancellor of Germany?", "Which company builds the drones?"):
+        cands = rank_sentences(q, passages, None)
+        assert find_answers(q, passages, cands) == [], q
+        wrong = "Annalena Baerbock [1]." if "chancellor" in q else "Ministry of Defense [2]."
+        reason = type_check(q, wrong, False, passages, cands).reason
+        assert reason is not None and reason.code == "no_answer_of_type", q
+    # Borne beside the name, before or after it: the answer stands.
+    for text in ("Chancellor Olaf Scholz urged more aid.", "Olaf Scholz, the chancellor, spoke."):
+        passages = hits([("Reuters", "2024-11-20", text), *ROLES])
+        q = "Who is the chancellor of Germany?"
+        found = find_answers(q, passages, rank_sentences(q, passages, None))
+        assert [f.text for f in found] == ["Olaf Scholz"], text
+    q = "Which minister urged more aid?"
+    found = find_answers(q, hits(ROLES), rank_sentences(q, hits(ROLES), None))
+    assert [f.text for f in found] == ["Annalena Baerbock"]
+    # A cabinet secretary is a minister.
+    secretary = hits([("Reuters", "2024-11-20", "UK Defense Secretary John Healey urged aid.")])
+    found = find_answers(q, secretary, rank_sentences(q, secretary, None))
+    assert [f.text for f in found] == ["John Healey"]
+
+
+def test_an_answer_from_passages_that_never_name_the_question_entity_is_declined() -> None:
+    passages = seed_hits()
+    q = "What did Peskov say about NATO expansion?"
+    cands = rank_sentences(q, passages, None)
+    answer = f"{cands[0].text} [{cands[0].passage}]"
+    reason = type_check(q, answer, False, passages, cands).reason
+    assert reason is not None and reason.code == "no_answer_of_type"
+    assert "NATO" in reason.message and "Peskov" not in reason.message
+    q = "What did Peskov say about the reports of the call?"
+    peskov = next(c for c in rank_sentences(q, passages, None) if "Peskov" in c.text)
+    assert type_check(q, f"{peskov.text} [{peskov.passage}]", False, passages, cands).ok
+
+
+def test_the_same_publication_twice_gives_evidence_from_two_of_its_articles() -> None:
+    from assistant.verdicts import evidence
+
+    passages = hits(
+        [
+            ("The Verge", "2023-11-01", "Acme raised 40 million dollars in new funding."),
+            ("The Verge", "2023-11-20", "Acme faces a lawsuit over its data practices."),
+        ]
+    )
+    q = (
+        "Does The Verge article on Acme's new funding align with the same publication's "
+        "article on the lawsuit over Acme's data practices?"
+    )
+    found = evidence(q, passages, rank_sentences(q, passages, None))
+    assert [e.candidate.passage for e in found if e.candidate] == [1, 2]

@@ -1,0 +1,130 @@
+"""What a candidate answer must be beyond its kind (issue 12's near misses):
+
+- the role the question asks about: "Who is the chancellor of Germany?" is not answered by
+  "Foreign Minister Annalena Baerbock", nor "Which company builds the drones" by "Russia's
+  Ministry of Defense". An office ("chancellor", "spokesperson", "CEO") must be borne by the
+  candidate in its sentence ("Chancellor Olaf Scholz", "Olaf Scholz, the German chancellor");
+  a commercial kind ("company", "firm") may not be answered by a public body.
+- the question's named entities: "What did Peskov say about NATO expansion?" is not answered
+  from passages that never name NATO (salient_missing).
+
+Roles that many sentences leave unsaid ("official", "person", "player", "actress") are not
+checked: their answers are rarely written beside them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.spans import Span
+from index.query_analysis import SourceMatcher
+from index.retrieval import Hit
+from index.text import MARKER_RE, names, stem, words
+
+# Offices whose holder a sentence names beside the title, so an answer must carry it. Each
+# is a tuple of stems matched as a phrase; alternatives stand for the same office.
+_SPOKES = (("spokesperson",), ("spokesman",), ("spokeswoman",))
+_CHAIR = (("chairman",), ("chair",), ("chairwoman",))
+_CEO = (("ceo",), ("chief", "execut"))
+_OFFICES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "chancellor": (("chancellor",),),
+    "prime minister": (("prime", "minist"), ("premier",)),
+    "president": (("presid",),),
+    # A cabinet secretary is a minister ("UK Defense Secretary John Healey").
+    "minister": (("minist",), ("secretari",)),
+    "secretary": (("secretari",), ("minist",)),
+    "ceo": _CEO,
+    "chief executive": _CEO,
+    "spokesperson": _SPOKES,
+    "spokesman": _SPOKES,
+    "spokeswoman": _SPOKES,
+    "governor": (("governor",),),
+    "mayor": (("mayor",),),
+    "ambassador": (("ambassador",),),
+    "chairman": _CHAIR,
+    "chairwoman": _CHAIR,
+    "senator": (("senat",), ("sen",)),
+}
+_COMMERCIAL = frozenset(
+    ["company", "companies", "firm", "firms", "startup", "startups", "maker", "manufacturer",
+     "business", "businesses", "corporation", "brand", "brands", "retailer", "automaker"]
+)  # fmt: skip
+# A name holding one of these is a public body, never a company.
+_PUBLIC_BODY = frozenset(
+    stem(w)
+    for w in [
+        "ministry", "department", "agency", "council", "commission", "committee", "parliament",
+        "senate", "congress", "kremlin", "pentagon", "administration", "bureau", "government",
+        "army", "military", "police", "court", "party", "navy",
+    ]
+)  # fmt: skip
+_OFFICE_ALT = "|".join(sorted((re.escape(k) for k in _OFFICES), key=len, reverse=True))
+# "Who is the chancellor of Germany?", "Which Kremlin spokesperson ...", "the name of the CEO".
+_ASKED_OFFICE = re.compile(
+    rf"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+|\w+['’]s\s+)?(?:[\w-]+\s+)?(?P<a>{_OFFICE_ALT})\b"
+    rf"|\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,3}}?(?P<b>{_OFFICE_ALT})\b"
+    rf"|\bname\s+of\s+(?:the\s+|\w+['’]s\s+)?(?:\w+\s+)?(?P<c>{_OFFICE_ALT})\b",
+    re.I,
+)
+_ASKED_KIND = re.compile(
+    rf"\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,3}}?(?P<k>{'|'.join(sorted(_COMMERCIAL))})\b", re.I
+)
+WINDOW = 6  # words either side of a name within which its title stands
+
+
+def asked_office(question: str) -> str | None:
+    """The office the question asks who holds ("chancellor"), or None."""
+    m = _ASKED_OFFICE.search(" ".join(question.split()))
+    if m is None:
+        return None
+    return (m.group("a") or m.group("b") or m.group("c")).lower()
+
+
+def asked_commercial(question: str) -> bool:
+    """Whether the question asks for a company (not any organisation)."""
+    return bool(_ASKED_KIND.search(question))
+
+
+def bears_office(span: Span, sentence: str, office: str) -> bool:
+    """Whether the office's title stands within WINDOW words of the name in its sentence
+    ("Chancellor Olaf Scholz", "Olaf Scholz, Germany's chancellor")."""
+    before = [stem(w) for w in words(sentence[: span.start])][-WINDOW:]
+    after = [stem(w) for w in words(sentence[span.end :])][:WINDOW]
+    inside = [stem(w) for w in words(span.text)]
+    return any(
+        _has_phrase(toks, phrase) for phrase in _OFFICES[office] for toks in (before, after, inside)
+    )
+
+
+def _has_phrase(toks: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(toks[i : i + n]) == phrase for i in range(len(toks) - n + 1))
+
+
+def fits_role(span: Span, sentence: str, question: str) -> bool:
+    """Whether a name span can be what the question asks for beyond its kind (module doc)."""
+    if span.kind in ("number", "date"):
+        return True
+    office = asked_office(question)
+    if office is not None and not bears_office(span, sentence, office):
+        return False
+    return not (asked_commercial(question) and {stem(w) for w in words(span.text)} & _PUBLIC_BODY)
+
+
+def salient_missing(question: str, answer: str, passages: list[Hit]) -> list[str]:
+    """The question's names (not its outlets) that no passage the answer cites holds, in its
+    text or title: an answer from those passages is about something else."""
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer)}
+    held = [passages[n - 1] for n in cited if 1 <= n <= len(passages)]
+    if not held:
+        return []
+    outlets = SourceMatcher(h.chunk.source for h in passages if h.chunk.source)
+    q = " ".join(question.split())
+    for m in reversed(outlets.find(q)):
+        q = q[: m.start] + q[m.end :]
+    # A name as the question writes it, matched by its first five letters ("Russia" holds
+    # "Russian"), as the citation check matches names.
+    text = MARKER_RE.sub(" ", " ".join(f"{h.chunk.title} {h.chunk.text}" for h in held))
+    have = {stem(w)[:5] for w in words(text) if w[:1].isupper()}
+    wanted = {w for w in words(q)[1:] if w[:1].isupper() and stem(w) in names(q)}
+    return sorted(w for w in wanted if stem(w)[:5] not in have)
