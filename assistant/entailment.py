@@ -218,6 +218,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     for name in sorted(n for n in others if not has_name(span_stems | ctx_stems, n)):
         reasons.append(f"name {name} is not in the aligned sentence or just before it")
     reasons += _number_owner(claim, span, _actor_runs(claim, ctx.passage))
+    reasons += _number_predicate(claim, span)
     reasons += _quotes(claim, ctx.passage)
     reasons += _temporal(claim, span, ctx)
     reasons += polarity(claim, span)
@@ -254,6 +255,39 @@ def _number_owner(claim: str, span: str, runs: list[set[str]]) -> list[str]:
         holding = [i for i, c in enumerate(clauses) if n in number_values(c)]
         if holding and not set(holding) & set(own):
             out.append(f"number {n} belongs to another clause than the actor's")
+    return out
+
+
+def _number_predicate(claim: str, span: str) -> list[str]:
+    """Where the aligned sentence contrasts two numbers ("97% used their phones during school
+    hours, while nearly 60% used them overnight"), a claim clause's number must come from the
+    span clause that holds the clause's own words ("97% used them overnight" mixes the two)."""
+    clauses = [c for c in _CONTRAST_RE.split(span) if c.strip()]
+    if len(clauses) < 2:
+        return []
+    c_nums = [number_values(c) for c in clauses]
+    c_stems = [content_words(c) for c in clauses]
+    out = []
+    parts = [p for p in _CLAUSE_RE.split(claim) if p.strip()]
+    for k, part in enumerate(parts):
+        # Only this clause's own words: one it shares with another claim clause ("school"
+        # in "during school hours, and ... on school nights") places nothing.
+        words_ = content_words(part) - set().union(
+            set(), *(content_words(q) for j, q in enumerate(parts) if j != k)
+        )
+        for n in sorted(number_values(part)):
+            holding = [i for i, ns in enumerate(c_nums) if n in ns]
+            if len(holding) != 1:
+                continue
+            home = holding[0]
+            # Words of this claim clause found only in another span clause, one with its
+            # own, different number.
+            elsewhere = {
+                w for w in words_ - c_stems[home]
+                if any(w in c_stems[i] and c_nums[i] - {n} for i in range(len(clauses)) if i != home)
+            }  # fmt: skip
+            if elsewhere:
+                out.append(f"number {n} goes with another clause than “{sorted(elsewhere)[0]}”")
     return out
 
 

@@ -57,6 +57,7 @@ NEWS_OPPOSITES = [
     ("stabilize", "destabilize"), ("continue", "stop"), ("started", "stopped"),
     ("highlight", "downplay"), ("highlighted", "played"), ("largest", "smallest"),
     ("early", "late"), ("high", "low"), ("succeed", "fail"), ("wary", "open"),
+    ("hike", "cut"), ("hikes", "cuts"),
 ]  # fmt: skip
 _SUFFIXES = {
     "v": [("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"),

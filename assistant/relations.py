@@ -190,7 +190,7 @@ def _neg_scope(tokens: list[str]) -> set[str]:
 _ORDINALS = {w: i for i, w in enumerate(["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], 1)}  # fmt: skip
 
 
-def _number_neighbours(tokens: list[str]) -> list[tuple[str, str, str]]:
+def _number_neighbours(tokens: list[str], skip_of: bool = True) -> list[tuple[str, str, str]]:
     """(number, word before it, word after it) skipping quantifiers like "at least"."""
     out: list[tuple[str, str, str]] = []
     for i, t in enumerate(tokens):
@@ -206,6 +206,13 @@ def _number_neighbours(tokens: list[str]) -> list[tuple[str, str, str]]:
         j = i - 1
         while j >= 0 and tokens[j].lower() in QUANTIFIERS:
             j -= 1
+        if (
+            skip_of
+            and j >= 1
+            and tokens[j].lower() == "of"
+            and tokens[j - 1].lower() not in STOPWORDS
+        ):
+            j -= 1  # "a median of 4.5 hours": the number hangs on "median"
         before = stem(tokens[j]) if j >= 0 and tokens[j].lower() not in STOPWORDS else ""
         after = (
             stem(tokens[i + 1])
@@ -236,8 +243,8 @@ def verb_numbers(claim: str, passage: str) -> list[str]:
     """A number the claim hangs on a verb ("launched 84") must not be one the passage hangs
     on another verb while giving this verb its own number ("intercepted 84 ... launched 145"):
     over the whole passage, since the verb's own number may stand in the next sentence."""
-    c = _number_neighbours(tokens(claim))
-    p = _number_neighbours(tokens(passage))
+    c = _number_neighbours(tokens(claim), skip_of=False)
+    p = _number_neighbours(tokens(passage), skip_of=False)
     out = []
     for num, before, _ in c:
         if not before or not lexicon.is_verb(before) or not before.isalpha():

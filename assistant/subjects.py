@@ -175,6 +175,17 @@ def _nearest(toks: list[str], i: int, j: int, word: str, swap: bool = False) -> 
     return "first" if near_i != swap else "second"
 
 
+def _relates(ct: list[str], a_i: int, b_i: int, st: list[str], sb: int, sa: int, w: str) -> bool:
+    """Whether `w` relates the two names rather than modifying one of them: it stands between
+    them in the claim (as near one as the other), or its nearer name differs between the claim
+    and the passage (a tie in the passage decides nothing)."""
+    in_claim = _nearest(ct, a_i, b_i, w)
+    if in_claim in ("both", ""):
+        return True
+    in_span = _nearest(st, sb, sa, w, swap=True)
+    return in_span not in ("both", "") and in_claim != in_span
+
+
 def _plain(tok: str) -> bool:
     """A content word that is not capitalised (a name cannot be the verb two names share)."""
     return tok.lower() not in STOPWORDS and not tok[:1].isupper()
@@ -209,11 +220,7 @@ def roles(claim: str, span: str, passage: str) -> list[str]:
             # A word next to the same name on both sides modifies that name, it does not
             # relate the two ("a Wall Street rally gave the ASX" / "the ASX received relief
             # from a rally on Wall Street").
-            shared = {
-                w for w in shared
-                if _nearest(ct, a_i, b_i, w) in ("both", "")
-                or _nearest(ct, a_i, b_i, w) != _nearest(st, s_pos[b], s_pos[a], w, swap=True)
-            }  # fmt: skip
+            shared = {w for w in shared if _relates(ct, a_i, b_i, st, s_pos[b], s_pos[a], w)}
             if shared:
                 out.append(f"{a} and {b} swap roles around “{sorted(shared)[0]}”")
     s_stems = [stem(t) for t in st]
