@@ -97,6 +97,40 @@ def verdict_figures(records: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def gate_figures(records: list[dict[str, Any]], target: CachedAssistant) -> dict[str, Any]:
+    """Where each comparison/temporal yes/no question's verdict stops, recomputed from the
+    passages: no two named sources matched (no_evidence), the dates or claims do not decide
+    (undecided_order, undecided_claim), decided but not in the checked answer
+    (dropped_after, by the citation or type check), or given (right or wrong)."""
+    from assistant.extractive import rank_sentences
+    from assistant.verdicts import _ORDER, evidence, verdict
+
+    out: dict[str, Counter[str]] = {}
+    top_k = target.settings.retrieval.top_k
+    for r in records:
+        if r.get("type") not in ("comparison_query", "temporal_query"):
+            continue
+        if not metrics.is_yes_no_question(r["expected"]):
+            continue
+        q = r["question"]
+        passages = target.retrieve(q, target.settings.retrieval.retrieve_k)[:top_k]
+        cands = rank_sentences(
+            q, passages, target.embedder, focus=q, weights=target.settings.answer
+        )
+        found = evidence(q, passages, cands)
+        said = verdict(q, found) if found else None
+        if not found:
+            gate = "no_evidence"
+        elif said is None:
+            gate = "undecided_order" if _ORDER.search(q) else "undecided_claim"
+        elif not metrics.yes_no(_lead(r.get("answer") or "")):
+            gate = "dropped_after"
+        else:
+            gate = "given_right" if r["verdicts"].get("correct") else "given_wrong"
+        out.setdefault(r["type"], Counter())[gate] += 1
+    return {t: dict(c) for t, c in out.items()}
+
+
 def _lead(answer: str) -> str:
     first = answer.split(".")[0] if answer else ""
     return first.split("[")[0]
@@ -133,6 +167,7 @@ def main() -> None:
     for t, sub in s.get("by_type", {}).items():
         print(t, json.dumps({k: sub.get(k) for k in keys}))
     print(json.dumps(verdict_figures(result.records), indent=1))
+    print("verdict gates:", json.dumps(gate_figures(result.records, target)))
     print("refused by type:", dict(Counter(r.get("type") for r in result.records if r["refused"])))
     if args.hits_cache:
         with args.hits_cache.open("wb") as fh:
