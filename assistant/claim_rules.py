@@ -1,8 +1,9 @@
 """What a claim may not add to the passage sentence it is aligned to, beyond the relation
 rules of assistant/relations.py: a limit ("only affected large teams" where the passage says
 "teams of all sizes"), blame ("Filashkin blamed Ukraine" where he only warned), and what a
-rank is in ("10th in points" where the passage has "10th in yardage"). Each rule returns
-one-line reasons; an empty list means the rule holds.
+rank is in ("10th in points" where the passage has "10th in yardage"), an admission the
+passage only reports, and "free" where it names a price. Each rule returns one-line
+reasons; an empty list means the rule holds.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant import lexicon
-from assistant.relations import tokens
+from assistant.relations import REPORTING, tokens
 from assistant.text import STOPWORDS, stem
 
 
@@ -72,3 +73,32 @@ def ranks(claim: str, span: str) -> list[str]:
         if there:
             out.append(f"“{rank} in {what}” where the passage has “{rank} in {there[0]}”")
     return out
+
+
+# Verbs by which a claim says someone conceded or confirmed something ("Russia admitted
+# striking the dam"): a passage that only reports it ("reportedly struck") concedes nothing.
+ADMISSIONS = frozenset(["admit", "acknowledg", "confirm", "concede"])
+
+
+def admission(claim: str, span: str) -> list[str]:
+    """A claim that someone admitted or confirmed needs a passage sentence where someone
+    says or confirms something, not one that only reports the event."""
+    said = [t for t in tokens(claim) if lexicon.stem_in(t, ADMISSIONS)]
+    if not said:
+        return []
+    st = tokens(span)
+    if any(t.lower() in REPORTING or lexicon.is_affirm(t) or lexicon.is_deny(t) for t in st):
+        return []
+    return [f"“{said[0]}”: no one in the passage says so"]
+
+
+_PRICE_RE = re.compile(r"(?:[$€£¥]\s?\d|\d+(?:\.\d+)?\s?(?:dollars|euros|cents)\b)", re.I)
+
+
+def price(claim: str, span: str) -> list[str]:
+    """ "Free" where the passage puts a price on it ("for just $1.99 per month")."""
+    if "free" not in {t.lower() for t in tokens(claim)}:
+        return []
+    if "free" in {t.lower() for t in tokens(span)} or not _PRICE_RE.search(span):
+        return []
+    return ["“free” where the passage names a price"]

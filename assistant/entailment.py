@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from assistant.claim_rules import blame, ranks, restriction
+from assistant.claim_rules import admission, blame, price, ranks, restriction
 from assistant.relations import (
     MONTHS,
     TEMPORAL_NAMES,
@@ -232,6 +232,8 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += restriction(claim, span)
     reasons += blame(claim, span)
     reasons += ranks(claim, span)
+    reasons += admission(claim, span)
+    reasons += price(claim, span)
     return reasons
 
 

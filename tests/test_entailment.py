@@ -180,6 +180,17 @@ def test_blame_and_ranks_must_be_the_passage_s() -> None:
             "Trump highlighted military assets in Europe, the Kremlin confirmed.",
             "Trump highlighted military assets in Europe, the Post reported.",
         ),
+        # an admission the passage only reports; "free" where it names a price
+        (
+            "Troops reportedly struck a dam near the town on Sunday.",
+            "The army admitted striking a dam near the town on Sunday.",
+            "Troops reportedly struck a dam near the town on Sunday.",
+        ),
+        (
+            "The new app lets users send encrypted chats for just $1.99 per month.",
+            "The new app is free for users who send encrypted chats.",
+            "The new app lets users send encrypted chats for $1.99 a month.",
+        ),
         # "turned down" denies; an ordinal keeps its noun
         (
             "The board approached Amodei, but Amodei quickly turned down the offer.",
