@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
+
 from assistant.answer import Answer
 from assistant.settings import Settings
 from index.errors import AssistantError
@@ -21,7 +23,14 @@ def _assistant() -> Any:
 
 def _filters(args: argparse.Namespace) -> Any:
     from index.retrieval import Filters
+    from index.timeref import to_date
 
+    start, end = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    for value in (start, end):
+        if value:
+            to_date(value)  # a one-line error for "yesterday" or "2023-13-01"
+    if start and end and to_date(start) > to_date(end):
+        raise AssistantError(f"--date-from {start} is after --date-to {end}; swap the two dates.")
     f = Filters(
         sources=list(getattr(args, "source", None) or []),
         date_from=getattr(args, "date_from", None),
@@ -53,7 +62,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     else:
         for item in report.items:
             if item.status == "rejected":
-                print(f"rejected: {item.key}: {item.reason}", file=sys.stderr)
+                # Most reasons already start with the path; do not print it twice.
+                why = item.reason or ""
+                print(
+                    f"rejected: {why if why.startswith(item.key) else f'{item.key}: {why}'}",
+                    file=sys.stderr,
+                )
         print(report.summary())
     return 1 if report.items and all(i.status == "rejected" for i in report.items) else 0
 
@@ -196,6 +210,24 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if report.get("ok") else 1
 
 
+def _minutes(value: str) -> float:
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1.0
+    if not minutes > 0:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of minutes above 0; try 15")
+    return minutes
+
+
+def _settings_error(err: ValidationError) -> str:
+    """One line for a bad ASSISTANT_* variable, naming the variable as it is set."""
+    first = err.errors()[0]
+    name = "ASSISTANT_" + "__".join(str(p) for p in first["loc"]).upper()
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    return f"{name}={first.get('input')!r}: {msg}; fix or unset it."
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; given the command about to run, only what that command needs is
     imported (eval's options load the evaluation stack, about a second)."""
@@ -216,7 +248,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("watch", cmd_watch)
     p.add_argument("feeds", nargs="+", metavar="FEED_URL")
-    p.add_argument("--every", type=float, metavar="MINUTES", help="refresh every MINUTES")
+    p.add_argument("--every", type=_minutes, metavar="MINUTES", help="refresh every MINUTES")
     p = add("ask", cmd_ask)
     p.add_argument("question")
     p.add_argument(
@@ -263,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.fn(args))
     except AssistantError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ValidationError as err:  # a bad ASSISTANT_* environment variable
+        print(f"error: {_settings_error(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

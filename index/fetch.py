@@ -114,10 +114,12 @@ def _resolve(host: str, port: int, deadline: float) -> list[str]:
     worker.start()
     worker.join(max(0.0, deadline - time.monotonic()))
     if worker.is_alive():
-        raise FetchError(f"Could not fetch http(s)://{host}: name lookup timed out.")
+        raise FetchError(
+            f"Could not look up the host {host}: the name lookup timed out; check the network."
+        )
     if failure or not found:
         raise FetchError(
-            f"Could not fetch http(s)://{host}: the name does not resolve; check the address "
+            f"Could not look up the host {host}: the name does not resolve; check the address "
             "and the network."
         )
     return found

@@ -27,7 +27,8 @@ from index.store import ChunkStore
 
 Progress = Callable[[int, int, str], None]
 STATUSES = (
-    "indexed", "replaced", "unchanged", "duplicate", "copy", "removed", "kept", "rejected",
+    "indexed", "replaced", "unchanged", "duplicate", "copy", "removed", "kept", "skipped",
+    "rejected",
 )  # fmt: skip
 
 
@@ -83,6 +84,10 @@ class _Gathered:
 
 def _load(path: Path, report: IngestReport, out: _Gathered) -> None:
     result = read_file(path)
+    if result.question_set:
+        reason = f"{path} is a question set, not articles; score with `assistant eval {path}`."
+        report.items.append(ItemResult(key=str(path), status="skipped", reason=reason))
+        return
     for problem in result.problems:
         report.items.append(ItemResult(key=str(path), status="rejected", reason=problem))
     if not result.articles and not result.problems:

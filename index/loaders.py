@@ -77,6 +77,9 @@ class LoadResult:
     path: str
     articles: list[Article] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # A question set (records with a 'question' and no article text) kept beside the articles,
+    # as seeds/ does: skipped, not rejected line by line.
+    question_set: bool = False
 
     @property
     def complete(self) -> bool:
@@ -177,6 +180,9 @@ def _records_from_text(raw: str, name: str, origin: str, jsonl: bool) -> LoadRes
     if jsonl:
         lines, result.problems = _parse_jsonl(raw, name)
         located = [(f"{name} line {n}", r) for n, r in lines]
+    if located and all(_is_question(rec) for _, rec in located):
+        result.question_set = True
+        return result
     for i, (where, rec) in enumerate(located):
         try:
             result.articles.append(_record_to_article(rec, origin, where, i))
@@ -185,6 +191,14 @@ def _records_from_text(raw: str, name: str, origin: str, jsonl: bool) -> LoadRes
     if not located and not result.problems:
         result.problems.append(f"{name}: no articles in the file; add records or remove it.")
     return result
+
+
+def _is_question(rec: Any) -> bool:
+    return (
+        isinstance(rec, dict)
+        and isinstance(rec.get("question"), str)
+        and not any(isinstance(rec.get(k), str) and rec[k].strip() for k in BODY_KEYS)
+    )
 
 
 def load_json_records(path: Path) -> list[Article]:

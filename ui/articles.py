@@ -14,12 +14,12 @@ import gradio as gr
 import pandas as pd
 
 from index.errors import AssistantError
+from index.ingest import STATUSES
 from index.loaders import SUPPORTED, is_url
 from ui.render import esc
 
 log = logging.getLogger("assistant.ui")
 
-STATUSES = ("indexed", "replaced", "unchanged", "duplicate", "removed", "rejected")
 RESULT_COLUMNS = ["input", "status", "title", "passages", "reason"]
 # Gradio finds a Progress default in a handler's signature and reports through it per event;
 # track_tqdm also shows the embedding progress bar of Assistant.ingest.
