@@ -18,6 +18,10 @@ _AUX = (
 _YES_NO_START = re.compile(rf"^\s*{_AUX}\b", re.I)
 # "After the report on ..., was there a change ...?": a yes/no clause after the set-up.
 _YES_NO_LATE = re.compile(rf",\s*(?:and\s+)?{_AUX}\s+(?:there|the|it|this|these|both|they)\b", re.I)
+# "After Sporting News reported ..., did Rivals report ...?": an outlet as the subject, unless
+# a wh-clause came first ("Considering ..., which company, known for ..., has ...?").
+_YES_NO_NAMED = re.compile(rf",\s*(?:and\s+)?{_AUX}\s+(?-i:[A-Z])[\w’'&.-]*", re.I)
+_WH_LATE = re.compile(r",\s*(?:which|what|who|whom|whose|where|when|how)\b", re.I)
 _WH_START = re.compile(r"^\s*(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 _NUMBER_Q = re.compile(
     r"\bhow (?:many|much|long|old|far|large|big|often|tall|high|fast|heavy)\b"
@@ -100,7 +104,8 @@ _NAMED = ("person", "organisation", "place", "publication")
 def classify(question: str) -> QuestionType:
     """The answer type the question's wording asks for."""
     q = " ".join(question.split())
-    if _YES_NO_START.match(q) or (not _WH_START.match(q) and _YES_NO_LATE.search(q)):
+    late = _YES_NO_LATE.search(q) or (_YES_NO_NAMED.search(q) and not _WH_LATE.search(q))
+    if _YES_NO_START.match(q) or (not _WH_START.match(q) and late):
         return QuestionType("yes_no")
     many = bool(
         re.search(

@@ -70,6 +70,7 @@ class Evidence:
     candidate: Candidate | None
     held: float  # share of the claim's words that the sentence holds
     published_at: str
+    again: bool = False  # another article of a source already quoted
 
 
 # A second article of the source named before it ("... align with the same publication's
@@ -131,7 +132,9 @@ def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) ->
             used.add((chosen.passage, chosen.start))
         published = passages[chosen.passage - 1].chunk.published_at if chosen else ""
         out.append(
-            Evidence(mention.sources[0], mention.start, claim, chosen, held, published or "")
+            Evidence(
+                mention.sources[0], mention.start, claim, chosen, held, published or "", bool(taken)
+            )
         )
     found = [e for e in out if e.candidate is not None]
     return out if len(found) >= 2 else []
@@ -234,6 +237,11 @@ def side_by_side(
     if not found:
         return None
     said = verdict(question, found) if decide else None
+    if said is None and any(e.again for e in found):
+        # Two articles of one outlet, undecided: the best sentences answer as well, with fewer
+        # citations (MultiHop-RAG dev sample 200 seed 2: citation precision 0.620 -> 0.581
+        # with these shown).
+        return None
     # At most three sources, as many sentences as the per-source extractive answer gives.
     sentences = [cite(e.candidate) for e in found if e.candidate is not None][:3]
     return _with_verdict(said, sentences)
@@ -295,6 +303,8 @@ def written_verdict(
     dated = order_verdict(question, found)
     if dated is not None:
         said, rests = dated, found
+    if said is None and any(e.again for e in found):
+        return None  # as side_by_side: two articles of one outlet, undecided
     shown = rests + [e for e in found if e not in rests]
     sentences = [cite(e.candidate) for e in shown if e.candidate is not None][:3]
     return _with_verdict(said, sentences)

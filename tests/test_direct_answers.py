@@ -374,3 +374,10 @@ def test_the_same_publication_twice_gives_evidence_from_two_of_its_articles() ->
     )
     found = evidence(q, passages, rank_sentences(q, passages, None))
     assert [e.candidate.passage for e in found if e.candidate] == [1, 2]
+
+
+def test_after_a_report_did_an_outlet_report_is_a_yes_no_question() -> None:
+    q = "After Sporting News reported the trade on December 7, did Rivals report the touchdowns?"
+    assert classify(q).kind == "yes_no"
+    q = "Considering the ESPN article on Ross Atkins, which NBA team, known for X, has won?"
+    assert classify(q).kind == "organisation"
