@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.bm25 import BM25
 from index.rerank import FEATURES
 from index.retrieval_config import RetrievalConfig
 from index.scoring import reciprocal_ranks, top_indices, within_group_rr
-from index.text import sentences
+from index.text import _INDEX_TOKEN, INDEX_STOPWORDS, split_sentences, stem
 
 if TYPE_CHECKING:
     from index.retrieval import HybridIndex, _QueryScores
@@ -68,12 +69,12 @@ def candidate_features(
     # Sentence level: the best share of the question's (or a claim's) idf mass that one
     # sentence of the chunk holds, and how far each score is below the best chunk of the
     # same article among the candidates (the right chunk of the right article).
-    f["sent_main"] = _sentence_cover(idx, qs.analysis.query, cand)
     clauses = [x.text for x in qs.analysis.subqueries if x.kind == "clause"]
+    clauses = clauses if cfg.decompose else []
+    covers = _sentence_covers(idx, [qs.analysis.query, *clauses], cand)
+    f["sent_main"] = covers[0]
     f["sent_clause"] = (
-        np.max([_sentence_cover(idx, t, cand) for t in clauses], axis=0)
-        if clauses and cfg.decompose
-        else np.zeros(len(cand), dtype=np.float32)
+        np.max(covers[1:], axis=0) if clauses else np.zeros(len(cand), dtype=np.float32)
     )
     for name in ("sent_main", "sent_clause", "main_dense"):
         best = np.zeros(int(docs.max()) + 1, dtype=np.float32)
@@ -82,29 +83,66 @@ def candidate_features(
     return cand, np.stack([f[name] for name in FEATURES], axis=1).astype(np.float32)
 
 
-def _sentence_terms(idx: HybridIndex, i: int) -> list[frozenset[int]]:
+def sentence_terms(
+    bm25: BM25, text: str, words: dict[str, int] | None = None
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(term ids, sentence number of each, number of sentences): the distinct index terms of
+    each sentence of text, as BM25.term_ids of that sentence gives them. `words` remembers the
+    term id of each lower-cased word (-1: none), so that a word is stemmed once."""
+    spans = split_sentences(text)
+    low = text.lower()
+    n = len(bm25.idf)  # ids the index has no weight for (a vocabulary grown since) are left out
+    keys: set[int] = set()
+    if len(low) != len(text):  # a letter that lower-cases to two: the spans do not apply
+        for s, (a, b) in enumerate(spans):
+            keys.update(s * n + t for t in bm25.term_ids(text[a:b]) if t < n)
+    else:
+        words = {} if words is None else words
+        vocab = bm25.vocab
+        for s, (a, b) in enumerate(spans):
+            base = s * n
+            for w in _INDEX_TOKEN.findall(low, a, b):
+                t = words.get(w)
+                if t is None:
+                    kept = w not in INDEX_STOPWORDS and (len(w) > 1 or w.isdigit())
+                    t = words[w] = vocab.get(stem(w), -1) if kept else -1
+                if 0 <= t < n:
+                    keys.add(base + t)
+    key = np.fromiter(keys, np.int64, len(keys))
+    return key % n, key // n, len(spans)
+
+
+def _sentence_terms(idx: HybridIndex, i: int) -> tuple[np.ndarray, np.ndarray, int]:
     got = idx._sent_cache.get(i)
     if got is None:
         assert idx._bm25 is not None
-        got = [frozenset(idx._bm25.term_ids(s)) for s in sentences(idx.chunks[i].text)]
+        got = sentence_terms(idx._bm25, idx.chunks[i].text, idx._word_ids)
         idx._sent_cache[i] = got
     return got
 
 
-def _sentence_cover(idx: HybridIndex, text: str, cand: np.ndarray) -> np.ndarray:
-    """Best share of the text's idf mass that one sentence of each candidate holds."""
-    out = np.zeros(len(cand), dtype=np.float32)
-    if idx._bm25 is None:
+def _sentence_covers(idx: HybridIndex, texts: list[str], cand: np.ndarray) -> list[np.ndarray]:
+    """For each text, the best share of its idf mass that one sentence of each candidate
+    holds; the candidates' sentences are gathered once for all the texts."""
+    out = [np.zeros(len(cand), dtype=np.float32) for _ in texts]
+    if idx._bm25 is None or not len(cand):
         return out
-    ids = set(idx._bm25.term_ids(text))
-    weight = {t: float(idx._bm25.idf[t]) for t in ids}
-    total = sum(weight.values())
-    if total <= 0:
-        return out
-    for j, i in enumerate(cand.tolist()):
-        best = 0.0
-        for sent in _sentence_terms(idx, i):
-            v = sum(weight[t] for t in ids & sent)
-            best = max(best, v)
-        out[j] = best / total
+    parts = [_sentence_terms(idx, i) for i in cand.tolist()]
+    n_sent = np.fromiter((p[2] for p in parts), np.int64, len(parts))
+    offset = np.r_[0, np.cumsum(n_sent)[:-1]]
+    terms = np.concatenate([p[0] for p in parts])
+    sent = np.concatenate([p[1] for p in parts]) + np.repeat(offset, [len(p[1]) for p in parts])
+    has = n_sent > 0
+    idf = idx._bm25.idf
+    weight = np.zeros(len(idf), dtype=np.float64)
+    for j, text in enumerate(texts):
+        ids = set(idx._bm25.term_ids(text))
+        total = sum(float(idf[t]) for t in ids)
+        if total <= 0 or not has.any():
+            continue
+        q = list(ids)
+        weight[q] = idf[q]
+        per_sentence = np.bincount(sent, weights=weight[terms], minlength=int(n_sent.sum()))
+        weight[q] = 0.0
+        out[j][has] = np.maximum.reduceat(per_sentence, offset[has]) / total
     return out

@@ -153,7 +153,9 @@ class HybridIndex:
         self._next = np.full(len(chunks), -1, dtype=np.int64)
         self._prev[self._by_doc[1:][same]] = self._by_doc[:-1][same]
         self._next[self._by_doc[:-1][same]] = self._by_doc[1:][same]
-        self._sent_cache: dict[int, list[frozenset[int]]] = {}
+        # The reranker's sentence terms per chunk and term id per word (index.rerank_features).
+        self._sent_cache: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
+        self._word_ids: dict[str, int] = {}
         self._last_analysis: QueryAnalysis | None = None
         # token_counts (index.lexicon) come from the caller's cache: no re-tokenizing on updates.
         if token_counts is None:

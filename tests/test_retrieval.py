@@ -326,6 +326,57 @@ def test_diversity_cap_and_k(index: HybridIndex) -> None:
     assert index.search("Google", k=0) == []
 
 
+# -- the reranker's sentence features -------------------------------------------------------
+TRICKY = [
+    "The U.S. President met Mr. Peskov on Jan. 5 in D.C. at 3 p.m. Then he left!",
+    "İstanbul's mayor (İmamoğlu) said: 'It's 3,400 drones.' A lone x and 7 remain.\nNew line",
+    "Zelensky’s running analyses weren't intercepted. “Quoted.” —PV",
+    "",
+    "   ",
+    "no end punctuation here",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_sentence_terms_are_those_of_each_sentence_tokenized_apart(text: str) -> None:
+    from index.rerank_features import sentence_terms
+    from index.text import sentences
+
+    chunks = [make_chunk("t", 0, " ".join(TRICKY), "TechCrunch", "2023-10-07")]
+    embedder = FakeEmbedder()
+    idx = HybridIndex(chunks, embedder.embed([chunks[0].text]), embedder)
+    assert idx._bm25 is not None
+    terms, sent, n = sentence_terms(idx._bm25, text, {})
+    expected = [frozenset(idx._bm25.term_ids(s)) for s in sentences(text)]
+    assert n == len(expected)
+    assert [frozenset(terms[sent == k].tolist()) for k in range(n)] == expected
+    assert len(terms) == sum(len(e) for e in expected)  # each term once per sentence
+
+
+def test_sentence_cover_is_the_best_sentences_share_of_the_idf_mass(index: HybridIndex) -> None:
+    from index.rerank_features import _sentence_covers
+    from index.text import sentences
+
+    bm = index._bm25
+    assert bm is not None
+    cand = np.arange(len(index.chunks))
+    questions = ["Did the jury find Google's app store a monopoly?", "Pixel 8 price", "zzz"]
+    got = _sentence_covers(index, questions, cand)
+    for text, cover in zip(questions, got, strict=True):
+        ids = set(bm.term_ids(text))
+        total = sum(float(bm.idf[t]) for t in ids)
+        for j, i in enumerate(cand):
+            best = max(
+                (
+                    sum(float(bm.idf[t]) for t in ids & set(bm.term_ids(s)))
+                    for s in sentences(index.chunks[i].text)
+                ),
+                default=0.0,
+            )
+            assert cover[j] == pytest.approx(best / total if total else 0.0, rel=1e-6)
+    assert got[0].max() == pytest.approx(1.0) and not got[2].any()
+
+
 # -- metrics --------------------------------------------------------------------------------
 def test_metrics_follow_the_benchmark_rules() -> None:
     texts = ["Intro text.", "The jury  found\nGoogle liable.", "Other words; Pixel 8 ships."]
