@@ -2,8 +2,10 @@
 rules of assistant/relations.py: a limit ("only affected large teams" where the passage says
 "teams of all sizes"), blame ("Filashkin blamed Ukraine" where he only warned), and what a
 rank is in ("10th in points" where the passage has "10th in yardage"), an admission the
-passage only reports, and "free" where it names a price. Each rule returns one-line
-reasons; an empty list means the rule holds.
+passage only reports, "free" where it names a price, and certainty the passage does not
+have (hedges: "could flood" is not "flooded"; intent: "will soon be available", "set to go
+to trial", "attempted to ban" are not done). Each rule returns one-line reasons; an empty
+list means the rule holds.
 """
 
 from __future__ import annotations
@@ -13,6 +15,16 @@ import re
 from assistant import lexicon
 from assistant.relations import REPORTING, tokens
 from assistant.text import STOPWORDS, stem
+
+HEDGES = frozenset(
+    ["could", "may", "might", "would", "potential", "potentially", "possible", "possibly"]
+)
+_OBJECT_START = frozenset(["its", "their", "his", "her", "the", "a", "an", "this", "that", "these"])
+# Adjectival hedges qualify the next word only; modal verbs the verb phrase after them.
+_HEDGE_ADJ = frozenset(["potential", "potentially", "possible", "possibly"])
+_HEDGE_SKIP = frozenset(["be", "been", "have", "also", "still", "then", "now", "further", "eventually", "soon"])  # fmt: skip
+# Words by which a claim itself conveys doubt, so it does not overstate a hedged passage.
+UNCERTAIN = frozenset(["threaten", "threatened", "threatening", "threatens", "unless", "plan", "plans", "planned", "expected", "research", "unclear", "uncertain", "unknown", "whether", "if", "risk", "risks", "fear", "fears", "warn", "warned"])  # fmt: skip
 
 
 def blame(claim: str, span: str) -> list[str]:
@@ -102,3 +114,53 @@ def price(claim: str, span: str) -> list[str]:
     if "free" in {t.lower() for t in tokens(span)} or not _PRICE_RE.search(span):
         return []
     return ["“free” where the passage names a price"]
+
+
+# What the passage says is only meant, planned or tried ("will soon be available", "set to
+# go to trial", "attempted to ban"): a claim stating it as done overclaims. A bare "will" is
+# left out: news describes what a product or rule does with it ("which will allow users").
+_INTENT = re.compile(
+    r"\b(?:will soon(?: be)?|(?:plans?|planned|planning|set|expected|aims?|aiming|intends?|seeks?|"
+    r"seeking|vowed|vows|pledged|pledges|promised|promises|wants?|attempt(?:s|ed)?|tried|"
+    r"tries|trying|hopes?|hoping) to|in hopes? of|hopes? that)\s+((?:\S+\s+){0,3}\S+)",
+    re.I,
+)
+_INTENT_CLAIM = frozenset(["will", "would", "plan", "plans", "planned", "planning", "set", "expected", "expects", "aim", "aims", "intend", "intends", "seek", "seeks", "vowed", "vows", "pledged", "pledges", "promised", "promises", "want", "wants", "attempt", "attempted", "attempts", "tried", "tries", "hope", "hopes", "hoping", "soon", "upcoming"])  # fmt: skip
+
+
+def intent(claim: str, span: str) -> list[str]:
+    """A claim may not state as done what the passage says is only planned or tried."""
+    ct = [t.lower() for t in tokens(claim)]
+    if set(ct) & (_INTENT_CLAIM | HEDGES | UNCERTAIN):
+        return []
+    scope = {
+        stem(w) for m in _INTENT.finditer(span.replace("’", "'"))
+        for w in tokens(m.group(1)) if w.lower() not in STOPWORDS
+    }  # fmt: skip
+    hit = scope & {stem(t) for t in ct if t not in STOPWORDS}
+    return [f"the passage only says “{sorted(hit)[0]}” is planned or tried"] if hit else []
+
+
+def hedges(claim: str, span: str) -> list[str]:
+    """A claim may not state as done what the passage only says could happen."""
+    ct = {t.lower() for t in tokens(claim)}
+    if ct & (HEDGES | UNCERTAIN):
+        return []
+    st = tokens(span)
+    scope: set[str] = set()
+    for i, t in enumerate(st):
+        if t.lower() not in HEDGES:
+            continue
+        rest = [x for x in st[i + 1 : i + 6] if x.lower() not in _HEDGE_SKIP]
+        if t.lower() in _HEDGE_ADJ:
+            scope |= {stem(x) for x in rest[:1]}  # "potentially sensitive images": one word
+            continue
+        if st[i + 1 : i + 2] and st[i + 1].lower() == "have" and re.search(r",\s+but\b", span):
+            continue  # "Match may have settled ..., but Epic ...": conceded, not hedged
+        # The hedged verb and what it governs, past "be"/"have" and adverbs.
+        # The hedged verb phrase up to an object's determiner: "may account for its slip"
+        # hedges the accounting, not the slip it presupposes.
+        upto = next((k for k, x in enumerate(rest[:4]) if x.lower() in _OBJECT_START), 4)
+        scope |= {stem(x) for x in rest[:upto] if x.lower() not in STOPWORDS}
+    hit = scope & {stem(t) for t in ct if t not in STOPWORDS} - {"result", "lead"}
+    return [f"the passage only says “{sorted(hit)[0]}” could happen"] if hit else []

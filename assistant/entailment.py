@@ -22,15 +22,13 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from assistant.claim_rules import admission, blame, price, ranks, restriction
+from assistant.claim_rules import admission, blame, hedges, intent, price, ranks, restriction
 from assistant.relations import (
     MONTHS,
     TEMPORAL_NAMES,
     attachment,
     attribution,
     follow,
-    hedges,
-    intent,
     is_name,
     number_values,
     polarity,
@@ -226,7 +224,8 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += verb_numbers(claim, ctx.passage)
     reasons += roles(claim, span, ctx.passage)
     reasons += subject_swap(claim, span, ctx.passage)
-    reasons += attribution(claim, span, " ".join(ctx.sents[max(0, first - 1) : first]), ctx.source)
+    before = " ".join(ctx.sents[max(0, first - 1) : first])
+    reasons += attribution(claim, span, before, ctx.source)
     reasons += hedges(claim, span)
     reasons += intent(claim, span)
     reasons += restriction(claim, span)
@@ -245,8 +244,8 @@ def _number_owner(claim: str, span: str, runs: list[set[str]]) -> list[str]:
     contrasts two ("The Ravens defense has allowed the fewest points (16.1) ..., while San
     Francisco's unit ranks second in points (16.7)": 16.7 is not the Ravens')."""
     clauses = [c for c in _CONTRAST_RE.split(span) if c.strip()]
-    if len(clauses) < 2 or not runs:
-        return []
+    if len(clauses) < 2 or not runs or len(_CONTRAST_RE.split(claim)) > 1:
+        return []  # a claim that itself contrasts two parties names each one's numbers
     actor = set().union(*runs)
     stems = [{stem(w) for w in tokens(c)} for c in clauses]
     own = [i for i, st in enumerate(stems) if any(has_name(st, n) for n in actor)]

@@ -98,14 +98,16 @@ def _subject_before(toks: list[str], at: int, passage: str) -> set[str]:
     out: set[str] = set()
     while j >= 0 and at - j <= 8:
         tok = toks[j]
-        if tok.lower().split("'")[0] in ("he", "she", "it", "they"):
+        if out:
+            pass  # names found: what precedes them ("that", "which") is no subject
+        elif tok.lower().split("'")[0] in ("he", "she", "it", "they"):
             # A pronoun: the sentence's own names before it are its candidates ("Rani Zim
             # completed ... when he bought").
             return {"*"} | {
                 stem(t) for i, t in enumerate(toks[:j])
                 if is_name(t, i == 0, passage) and stem(t) not in TEMPORAL_NAMES
             }  # fmt: skip
-        if tok.lower().split("'")[0] in PRONOUNS:
+        elif tok.lower().split("'")[0] in PRONOUNS:
             return set()
         if is_name(tok, j == 0, passage):
             out.add(stem(tok))
@@ -120,12 +122,27 @@ def _subject_before(toks: list[str], at: int, passage: str) -> set[str]:
 
 
 def subject_swap(claim: str, span: str, passage: str) -> list[str]:
-    """The claim's subject must be the subject of the same verb in the aligned sentence."""
+    """The claim's subject must be the subject of the same verb in the aligned sentence: its
+    main clause's and, after a reporting verb, its reported clause's ("Ukrainian officials
+    said Ukraine launched" where "officials reported that Russia launched")."""
     parts = _segments(claim)
     if not parts:
         return []
     ct = parts[0]
-    actor, i = _lead_names(ct, passage)
+    starts = [0] + [
+        i + 2 if ct[i + 1 : i + 2] == ["that"] else i + 1
+        for i, t in enumerate(ct[:-1])
+        if t.lower() in REPORTING
+    ]
+    out: list[str] = []
+    for start in starts:
+        out += _one_subject(ct, start, span, passage)
+    return out[:1]
+
+
+def _one_subject(ct: list[str], start: int, span: str, passage: str) -> list[str]:
+    actor, i = _lead_names(ct[start:], passage)
+    i += start
     if not actor or ct[i - 1].lower().endswith("'s"):
         return []  # no named subject, or a possessive one ("San Francisco's defense")
     aux = []
@@ -134,7 +151,8 @@ def subject_swap(claim: str, span: str, passage: str) -> list[str]:
         i += 1
     if i >= len(ct) or not ct[i][:1].islower() or not lexicon.is_verb(ct[i]):
         return []
-    if _passive(ct, i) is not None or (aux and aux[-1] in _BE and not ct[i].endswith("ed")):
+    copula = aux and aux[-1] in _BE and not ct[i].endswith(("ed", "ing"))
+    if _passive(ct, i) is not None or copula:
         return []  # a passive (its agent comes later) or a copula ("is part of")
     verb = ct[i]
     subjects: set[str] = set()
@@ -175,6 +193,22 @@ def _nearest(toks: list[str], i: int, j: int, word: str, swap: bool = False) -> 
     return "first" if near_i != swap else "second"
 
 
+_CITING = frozenset(["cite", "cites", "cited", "citing"])
+
+
+def _speaker_names(toks: list[str]) -> set[str]:
+    """Stems of the claim's speaker: capitalised words within three words before a reporting
+    verb ("Teneo's Gabriel Wildau wrote") or after "citing" ("Citing McKinsey forecasts").
+    The attribution rule checks the speaker; the roles rule leaves it out."""
+    out: set[str] = set()
+    for i, t in enumerate(toks):
+        if t.lower() in REPORTING:
+            out |= {stem(x) for x in toks[max(0, i - 3) : i] if x[:1].isupper()}
+        elif t.lower() in _CITING:
+            out |= {stem(x) for x in toks[i + 1 : i + 4] if x[:1].isupper()}
+    return out
+
+
 def _relates(ct: list[str], a_i: int, b_i: int, st: list[str], sb: int, sa: int, w: str) -> bool:
     """Whether `w` relates the two names rather than modifying one of them: it stands between
     them in the claim (as near one as the other), or its nearer name differs between the claim
@@ -201,12 +235,17 @@ def roles(claim: str, span: str, passage: str) -> list[str]:
         s_pos.setdefault(stem(t), i)
     out = []
     c_low = [t.lower() for t in ct]
+    # A speaker moved from the end to the front ("said Junichi Miyakawa, president ... of
+    # SoftBank Corp." / "SoftBank Corp. president ... Junichi Miyakawa said") swaps no role.
+    speakers = _speaker_names(ct)
     # Each name at its first mention: a later repeat ("... to keep the developer on Google
     # Play") is no new role.
     firsts = [(i, n) for k, (i, n) in enumerate(c_names) if n not in {m for _, m in c_names[:k]}]
     for a_i, a in firsts:
         for b_i, b in firsts:
             if b_i <= a_i + 1 or a == b or a not in s_pos or b not in s_pos:
+                continue
+            if {a, b} & speakers:
                 continue
             if s_pos[b] >= s_pos[a] or PASSIVE & set(c_low[a_i:b_i]):
                 continue
@@ -223,8 +262,11 @@ def roles(claim: str, span: str, passage: str) -> list[str]:
             shared = {w for w in shared if _relates(ct, a_i, b_i, st, s_pos[b], s_pos[a], w)}
             if shared:
                 out.append(f"{a} and {b} swap roles around “{sorted(shared)[0]}”")
-    s_stems = [stem(t) for t in st]
-    s_names = {i for i, t in enumerate(st) if is_name(t, i == 0, passage)}
+    # Adjacent within one comma-free stretch ("Junichi Miyakawa, president & CEO" puts no
+    # name on "president").
+    seg_toks = [t for seg in _segments(span) for t in [*seg, ","]]
+    s_stems = [stem(t) if t != "," else "," for t in seg_toks]
+    s_names = {i for i, t in enumerate(seg_toks) if t != "," and is_name(t, i == 0, passage)}
     for a_i, a in c_names:
         if (
             a_i + 1 >= len(ct)
@@ -268,8 +310,10 @@ def _objects(
         for k in range(len(st) - 2):
             if stem(st[k]) == head and st[k + 1].lower() == prep:
                 j = k + 3 if st[k + 2].lower() in ("the", "a", "an") and k + 3 < len(st) else k + 2
-                if is_name(st[j], False, passage):
+                # The whole run of names there ("with Chinese President Xi Jinping").
+                while j < len(st) and is_name(st[j], False, passage):
                     there.add(stem(st[j]))
+                    j += 1
         if there and not any(t[:5] == name[:5] for t in there):
             out.append(f"“{ct[i - 2]} {prep} {name}” where the passage has {sorted(there)[0]}")
     return out
