@@ -201,6 +201,7 @@ class CitationChecker:
             else:
                 dropped.append(claim)
                 reasons[claim] = [r for sup in checks.values() for r in sup.missing][:3]
+        kept = self._drop_orphan_leads(kept, dropped, reasons)
         if (
             kept
             and pending_bare
@@ -216,6 +217,26 @@ class CitationChecker:
         return CheckResult(
             text=text, kept=kept, dropped=dropped, repaired=repaired, reasons=reasons
         )
+
+    @staticmethod
+    def _drop_orphan_leads(
+        kept: list[tuple[str, list[int]]], dropped: list[str], reasons: dict[str, list[str]]
+    ) -> list[tuple[str, list[int]]]:
+        """A short lead ("Peter Dilworth [3].") whose words all stand in a sentence the check
+        dropped, and in no kept sentence, answers from that dropped sentence: it goes with
+        it (a name is in its passage whatever the passage is about)."""
+        out = []
+        for claim, ns in kept:
+            toks = {w.lower() for w in words(claim)}
+            if len(words(claim)) <= 4 and toks:
+                in_dropped = any(toks <= {w.lower() for w in words(d)} for d in dropped)
+                in_kept = any(toks <= {w.lower() for w in words(c)} for c, _ in kept if c != claim)
+                if in_dropped and not in_kept:
+                    dropped.append(claim)
+                    reasons[claim] = ["the sentence that supports this lead was dropped"]
+                    continue
+            out.append((claim, ns))
+        return out
 
     def _find_support(self, claim: str, passages: list[Hit], exclude: set[int]) -> int | None:
         best: tuple[float, int] | None = None

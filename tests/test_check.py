@@ -120,6 +120,14 @@ def test_bare_yes_is_kept_only_beside_a_supported_claim(checker: CitationChecker
     assert alone.kept == []
 
 
+def test_a_lead_goes_with_its_dropped_sentence(checker: CitationChecker) -> None:
+    # The name is in the passage, but the sentence that makes it the answer is contradicted.
+    res = checker.check("Dmitry Peskov [2]. Dmitry Peskov confirmed the reports [2].", hits(P1, P2))
+    assert res.kept == [] and "Dmitry Peskov." in res.dropped
+    ok = checker.check("Dmitry Peskov [2]. Dmitry Peskov denied the reports [2].", hits(P1, P2))
+    assert [c for c, _ in ok.kept] == ["Dmitry Peskov.", "Dmitry Peskov denied the reports."]
+
+
 def test_refusals_are_recognised(checker: CitationChecker) -> None:
     assert is_refusal(REFUSAL)
     assert is_refusal("The passages do not mention the World Cup.")
