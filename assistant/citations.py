@@ -160,10 +160,14 @@ class CitationChecker:
         repaired: list[dict[str, Any]] = []
         pending_bare: list[str] = []  # "Yes." and the like: kept only beside a supported claim
         reasons: dict[str, list[str]] = {}
+        seen: set[str] = set()
         for sent in _answer_sentences(answer):
             claim = strip_markers(sent)
             if not any(ch.isalnum() for ch in claim):
                 continue
+            if " ".join(words(claim.lower())) in seen:
+                continue  # said once already ("Rob Playter [2]. Rob Playter [2].")
+            seen.add(" ".join(words(claim.lower())))
             if claim.rstrip(" \"”’'").endswith("?"):
                 # A question states nothing, even in the passage's own words: a small model
                 # echoed the question back, cited, and every word of it was in the passage.

@@ -128,6 +128,11 @@ def test_a_lead_goes_with_its_dropped_sentence(checker: CitationChecker) -> None
     assert [c for c, _ in ok.kept] == ["Dmitry Peskov.", "Dmitry Peskov denied the reports."]
 
 
+def test_a_repeated_sentence_is_said_once(checker: CitationChecker) -> None:
+    res = checker.check("Dmitry Peskov [2]. Dmitry Peskov [2].", hits(P1, P2))
+    assert [c for c, _ in res.kept] == ["Dmitry Peskov."] and not res.dropped
+
+
 def test_refusals_are_recognised(checker: CitationChecker) -> None:
     assert is_refusal(REFUSAL)
     assert is_refusal("The passages do not mention the World Cup.")
