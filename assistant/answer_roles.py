@@ -19,7 +19,7 @@ import re
 from assistant.spans import Span
 from index.query_analysis import MONTHS, SourceMatcher
 from index.retrieval import Hit
-from index.text import MARKER_RE, names, stem, words
+from index.text import MARKER_RE, names, sentences, stem, words
 
 # Offices whose holder a sentence names beside the title, so an answer must carry it. Each
 # is a tuple of stems matched as a phrase; alternatives stand for the same office.
@@ -44,6 +44,8 @@ _OFFICES: dict[str, tuple[tuple[str, ...], ...]] = {
     "chairman": _CHAIR,
     "chairwoman": _CHAIR,
     "senator": (("senat",), ("sen",)),
+    "vice president": (("vice", "presid"), ("vp",)),
+    "vp": (("vice", "presid"), ("vp",)),
 }
 _COMMERCIAL = frozenset(
     ["company", "companies", "firm", "firms", "startup", "startups", "maker", "manufacturer",
@@ -73,7 +75,7 @@ _ASKED_KIND = re.compile(
 _CALENDAR = frozenset(MONTHS) | {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }  # fmt: skip
-WINDOW = 6  # words either side of a name within which its title stands
+BEFORE, AFTER = 3, 6  # words before a name, and in an apposition after it, for its title
 
 
 def asked_office(question: str) -> str | None:
@@ -90,10 +92,12 @@ def asked_commercial(question: str) -> bool:
 
 
 def bears_office(span: Span, sentence: str, office: str) -> bool:
-    """Whether the office's title stands within WINDOW words of the name in its sentence
-    ("Chancellor Olaf Scholz", "Olaf Scholz, Germany's chancellor")."""
-    before = [stem(w) for w in words(sentence[: span.start])][-WINDOW:]
-    after = [stem(w) for w in words(sentence[span.end :])][:WINDOW]
+    """Whether the name carries the office's title: right before it ("Germany's Chancellor
+    Olaf Scholz") or in an apposition after it ("Olaf Scholz, the German chancellor,"). A
+    title further off is someone else's ("the VP of the centre said AI ...")."""
+    before = [stem(w) for w in words(sentence[: span.start])][-BEFORE:]
+    rest = sentence[span.end :]
+    after = [stem(w) for w in words(rest)][:AFTER] if rest.lstrip().startswith(",") else []
     inside = [stem(w) for w in words(span.text)]
     return any(
         _has_phrase(toks, phrase) for phrase in _OFFICES[office] for toks in (before, after, inside)
@@ -109,6 +113,8 @@ def fits_role(span: Span, sentence: str, question: str) -> bool:
     """Whether a name span can be what the question asks for beyond its kind (module doc)."""
     if span.kind in ("number", "date"):
         return True
+    if span.kind == "person" and re.fullmatch(r"[A-Z0-9&.-]+", span.text):
+        return False  # an acronym ("AI", "IIHS") names no person
     office = asked_office(question)
     if office is not None and not bears_office(span, sentence, office):
         return False
@@ -138,3 +144,23 @@ def salient_missing(question: str, answer: str, passages: list[Hit]) -> list[str
         if w[:1].isupper() and stem(w) in names(q) and w.lower() not in _CALENDAR
     }
     return sorted(w for w in wanted if stem(w)[:5] not in have)
+
+
+def bare_lead(answer: str) -> bool:
+    """Whether a direct answer is its lead alone ("Peter Dilworth [3]."): the citation check
+    dropped every sentence that said who or what it is, so nothing in the answer shows it."""
+    parts = [MARKER_RE.sub("", x).strip(" .") for x in sentences(answer)]
+    if len(parts) != 1 or not parts[0]:
+        return False
+    leads = re.split(r",\s*|\s+and\s+", parts[0])
+    return all(0 < len(words(n)) <= 6 and all(map(_name_word, words(n))) for n in leads)
+
+
+def _name_word(word: str) -> bool:
+    # A lead is names or figures: "Institute for the Study of War", "$26.3 billion".
+    return word[:1].isupper() or word[:1].isdigit() or word.lower() in _LEAD_GLUE
+
+
+_LEAD_GLUE = frozenset(
+    ["of", "for", "the", "de", "da", "van", "von", "al", "bin", "million", "billion", "percent"]
+)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer import RefusalReason
-from assistant.answer_roles import fits_role, salient_missing
+from assistant.answer_roles import bare_lead, fits_role, salient_missing
 from assistant.answer_types import QuestionType, classify, topic
 from assistant.extractive import Candidate, cite
 from assistant.settings import AnswerSettings
@@ -303,6 +303,15 @@ def type_check(
         )
     if not qtype.factoid:
         return TypeVerdict(ok=True)
+    if bare_lead(answer):
+        # Its supporting sentence was dropped by the citation check: the name alone is not
+        # shown to answer, and the same search would only find it again.
+        return TypeVerdict(
+            ok=False,
+            reason=RefusalReason(
+                "no_answer_of_type", f"The articles do not give {topic(question, qtype)}."
+            ),
+        )
     lex = lexicon_for(passages)
     kinds = {
         span.kind

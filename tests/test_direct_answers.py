@@ -381,3 +381,21 @@ def test_after_a_report_did_an_outlet_report_is_a_yes_no_question() -> None:
     assert classify(q).kind == "yes_no"
     q = "Considering the ESPN article on Ross Atkins, which NBA team, known for X, has won?"
     assert classify(q).kind == "organisation"
+
+
+def test_a_lead_whose_sentence_the_check_dropped_is_declined() -> None:
+    q = "Who called the reports of Trump's call to Putin 'pure fiction'?"
+    passages = seed_hits()
+    cands = rank_sentences(q, passages, None)
+    reason = type_check(q, "Dmitry Peskov [1].", False, passages, cands).reason
+    assert reason is not None and reason.code == "no_answer_of_type"
+    full = extractive(q, passages)
+    assert type_check(q, full, False, passages, cands).ok
+
+
+def test_an_acronym_is_no_person() -> None:
+    passages = hits(
+        [("Reuters", "2024-01-05", "The VP of the center said AI will change testing.")]
+    )
+    q = "Who is the VP of the IIHS Vehicle Research Center?"
+    assert find_answers(q, passages, rank_sentences(q, passages, None)) == []
