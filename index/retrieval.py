@@ -147,12 +147,18 @@ class HybridIndex:
         # Chunks grouped by article (for per-article maxima) and their neighbours in it.
         self._by_doc = np.lexsort((position, self._doc))
         grouped = self._doc[self._by_doc]
-        self._doc_starts = np.r_[0, np.flatnonzero(grouped[1:] != grouped[:-1]) + 1]
         same = grouped[1:] == grouped[:-1] if len(chunks) else np.zeros(0, dtype=bool)
         self._prev = np.full(len(chunks), -1, dtype=np.int64)
         self._next = np.full(len(chunks), -1, dtype=np.int64)
         self._prev[self._by_doc[1:][same]] = self._by_doc[:-1][same]
         self._next[self._by_doc[:-1][same]] = self._by_doc[1:][same]
+        # Runs of consecutive rows of one article (an article's chunks are usually stored
+        # together): per-article maxima reduce over the runs in row order, without gathering
+        # every score into article order (at 1M chunks 21 -> 9 ms a facet).
+        self._n_docs = int(self._doc.max()) + 1 if len(chunks) else 0
+        self._run_starts = np.r_[0, np.flatnonzero(self._doc[1:] != self._doc[:-1]) + 1]
+        self._run_doc = self._doc[self._run_starts] if len(chunks) else self._doc
+        self._runs_are_docs = len(self._run_starts) == self._n_docs
         # The reranker's sentence terms per chunk and term id per word (index.rerank_features).
         self._sent_cache: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
         self._word_ids: dict[str, int] = {}
@@ -246,17 +252,35 @@ class HybridIndex:
         out[rows] = self.embeddings[rows] @ vec
         return out
 
-    def _source_mask(self, sources: list[str] | tuple[str, ...]) -> np.ndarray:
+    def doc_max(self, score: np.ndarray) -> np.ndarray:
+        """The best score of each article, indexed by article number."""
+        runs = np.maximum.reduceat(score, self._run_starts)
+        if self._runs_are_docs:
+            out = np.empty(self._n_docs, dtype=score.dtype)
+            out[self._run_doc] = runs
+            return out
+        out = np.full(self._n_docs, -np.inf, dtype=score.dtype)
+        np.maximum.at(out, self._run_doc, runs)
+        return out
+
+    def _source_mask(
+        self, sources: list[str] | tuple[str, ...], rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Chunks (all, or these rows) of the named sources."""
         # A lookup table over source codes: np.isin sorted all 1M codes per call.
         table = np.zeros(len(self.sources) + 1, dtype=bool)  # the last entry: code -1
         table[[self._code[s] for s in sources if s in self._code]] = True
-        return table[self._source_code]
+        return table[self._source_code if rows is None else self._source_code[rows]]
 
-    def _date_match(self, dates: list[str] | tuple[str, ...]) -> np.ndarray:
-        """1 for chunks published on a named date, 0.5 a day either side (time zones)."""
-        out = np.zeros(len(self.chunks), dtype=np.float32)
+    def _date_match(
+        self, dates: list[str] | tuple[str, ...], rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """1 for chunks (all, or these rows) published on a named date, 0.5 a day either
+        side (time zones)."""
+        day = self._day if rows is None else self._day[rows]
+        out = np.zeros(len(day), dtype=np.float32)
         for iso in dates:
-            gap = np.abs(self._day - ordinal(iso))
+            gap = np.abs(day - ordinal(iso))
             out = np.maximum(out, np.where(gap == 0, 1.0, np.where(gap == 1, 0.5, 0.0)))
         return out
 

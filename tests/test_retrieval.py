@@ -377,6 +377,19 @@ def test_sentence_cover_is_the_best_sentences_share_of_the_idf_mass(index: Hybri
     assert got[0].max() == pytest.approx(1.0) and not got[2].any()
 
 
+def test_per_article_maxima_whether_or_not_an_articles_chunks_are_stored_together() -> None:
+    embedder = FakeEmbedder()
+    together = corpus()
+    apart = [together[i] for i in (0, 2, 1, 4, 3, 6, 5)]  # a, b, a, c, b, e, d
+    for chunks in (together, apart):
+        idx = HybridIndex(chunks, embedder.embed([c.text for c in chunks]), embedder)
+        score = np.random.default_rng(0).random(len(chunks)).astype(np.float32)
+        best = np.full(idx._doc.max() + 1, -np.inf, dtype=np.float32)
+        np.maximum.at(best, idx._doc, score)
+        assert np.array_equal(idx.doc_max(score), best)
+    assert not idx._runs_are_docs  # the second layout took the scattered path
+
+
 # -- metrics --------------------------------------------------------------------------------
 def test_metrics_follow_the_benchmark_rules() -> None:
     texts = ["Intro text.", "The jury  found\nGoogle liable.", "Other words; Pixel 8 ships."]
