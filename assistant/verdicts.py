@@ -186,7 +186,15 @@ def claim_verdict(question: str, found: list[Evidence]) -> str | None:
     sample 300 seed 1 (tuned): verdicts on 0.35, right on 0.79, majority answer among them
     0.71; sample 200 seed 2 (held out): on 0.38, right 0.69, majority 0.67 (the answer step
     alone). End to end, seed 1, the citation check keeps 31 of the 150 (0.21), right 0.74:
-    no better than the majority answer among them, as nearly all are "Yes". Tried and left out:
+    no better than the majority answer among them, as nearly all are "Yes". With a second
+    article of one outlet, no either-or verdicts, negated report orders and the verdict on its
+    own line (tuned on sample 200 seed 2; benchmarks/multihop_answers.py prints the gates):
+    seed 1, 40 of 150 (0.27), right 0.75, majority 0.65; comparison alone 26/91 right 0.615,
+    no better than its majority; the citation check drops "Yes." beside a compound claim's
+    first sentence (12 comparison verdicts on seed 1). Tried and left out: a claim's names
+    missing from its sentence as undecided (no signal), the check's support of each claim as
+    "No" (no signal), CLAIM_SUPPORT 0.2-0.35 (the margin over the majority is flat).
+    Tried and left out before:
     a negation anywhere in the question as "No" (held out: right 0.63, majority 0.65), a
     sentence of opposite polarity (assistant/relations.py) as "No" (10 of 27 right), a name
     or number of the claim missing from the source's passages as "No" (2-4 of 17-19 right)."""
