@@ -75,6 +75,11 @@ _ASKED_KIND = re.compile(
 _CALENDAR = frozenset(MONTHS) | {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }  # fmt: skip
+_ATTRIBUTED = re.compile(
+    r"\b(?:according\s+to|(?:reported|published|written|said)\s+(?:by|in)|as\s+(?:\w+\s+)?by)"
+    r"\s+(?:the\s+)?(?:(?-i:[A-Z])[\w&.’'-]*\s*)+",
+    re.I,
+)
 BEFORE, AFTER = 3, 6  # words before a name, and in an apposition after it, for its title
 
 
@@ -134,6 +139,9 @@ def salient_missing(question: str, answer: str, passages: list[Hit]) -> list[str
     q = " ".join(question.split())
     for m in reversed(outlets.find(q)):
         q = q[: m.start] + q[m.end :]
+    # An outlet the passages do not come from ("According to AP, ...": a wire copy's outlet,
+    # or one a filter narrows to) is who reported it, not what it is about.
+    q = _ATTRIBUTED.sub(" ", q)
     # A name as the question writes it, matched by its first five letters ("Russia" holds
     # "Russian"), as the citation check matches names.
     text = MARKER_RE.sub(" ", " ".join(f"{h.chunk.title} {h.chunk.text}" for h in held))

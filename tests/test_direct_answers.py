@@ -357,6 +357,9 @@ def test_an_answer_from_passages_that_never_name_the_question_entity_is_declined
     q = "What did Peskov say about the reports of the call?"
     peskov = next(c for c in rank_sentences(q, passages, None) if "Peskov" in c.text)
     assert type_check(q, f"{peskov.text} [{peskov.passage}]", False, passages, cands).ok
+    # The outlet it is attributed to is who reported it (a wire copy's), not what it is about.
+    q = "According to AP, what did Peskov say about the reports of the call?"
+    assert type_check(q, f"{peskov.text} [{peskov.passage}]", False, passages, cands).ok
 
 
 def test_the_same_publication_twice_gives_evidence_from_two_of_its_articles() -> None:
