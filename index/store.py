@@ -202,18 +202,20 @@ class ChunkStore:
     def query(
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
-        """Nearest chunk ids by cosine similarity, through Chroma's own index."""
-        n = min(k, self.count())
-        if n == 0:
+        """Nearest chunk ids by cosine similarity, through Chroma's own index (fewer than k
+        when the collection holds fewer)."""
+        # No count() first: at 1M chunks it cost 130 ms, the HNSW query itself 3-9 ms.
+        if k <= 0:
             return []
         res = self.collection.query(
             query_embeddings=[embedding.astype(np.float32).tolist()],
-            n_results=n,
+            n_results=k,
             where=where or None,
             include=["distances"],
         )
         distances: Any = res["distances"] or [[]]
-        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], distances[0], strict=False)]
+        ids = res["ids"][0] if res["ids"] else []
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances[0], strict=False)]
 
     def reset(self) -> None:
         self.client.delete_collection(self.collection.name)

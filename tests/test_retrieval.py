@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -280,6 +281,20 @@ def test_the_vector_side_can_come_from_the_stores_nearest_neighbours() -> None:
     calls = len(asked)
     approx.search("Pixel 8 price", 3)
     assert len(asked) == calls
+
+
+def test_the_stores_nearest_neighbours_without_counting_first(tmp_path: Path) -> None:
+    from index.store import ChunkStore
+
+    store = ChunkStore("fake", 4, persist_dir=tmp_path / "chroma")
+    assert store.query(np.ones(4, dtype=np.float32), 10) == []  # empty: no error
+    chunks = [Chunk(f"a:{i}", "a", f"text {i}", 0, 6, {"doc_id": "a"}) for i in range(3)]
+    store.add(chunks, np.eye(4, dtype=np.float32)[:3])
+    got = store.query(np.array([1, 0.1, 0, 0], dtype=np.float32), 10)  # more than it holds
+    assert [cid for cid, _ in got][:1] == ["a:0"] and len(got) == 3
+    assert got[0][1] == pytest.approx(1 / np.linalg.norm([1, 0.1]), rel=1e-4)
+    assert len(store.query(np.ones(4, dtype=np.float32), 2)) == 2
+    store.close()
 
 
 def test_a_source_filter_matches_the_outlets_that_carried_a_wire_copy() -> None:
