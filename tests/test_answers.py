@@ -70,10 +70,11 @@ def test_seed_questions_per_backend(backend_settings: Settings) -> None:
     # Measured on the held-out set (22 answerable, 10 unanswerable): extractive and local
     # 0.955, openai 0.909 answered; 0.7 declined for all three. The openai path is served here
     # by the same 135M model writing freely: the check keeps only supported sentences, but a
-    # supported sentence need not answer the question, so its bar is lower. The three
-    # unanswerable questions still answered are near misses of the asked role or kind
-    # ("chancellor" answered with the foreign minister, "which company" with a ministry, NATO
-    # never named): the bar keeps today's level, not the 0.9 reached on the tuning set.
+    # supported sentence need not answer the question, so its bar is lower. Three unanswerable
+    # questions were answered with near misses of the asked role or kind ("chancellor" with the
+    # foreign minister, "which company" with a ministry, NATO never named); session 5's role
+    # rules (assistant/answer_roles.py) decline two, extractive 0.7 -> 0.9, but they were
+    # written after reading those misses, so the bar stays at the level measured unseen.
     bar = 0.8 if backend_settings.llm == "openai" else 0.85
     assert result["accuracy"] >= bar
     assert result["cited"] >= bar
