@@ -178,7 +178,7 @@ def hnsw(
 def hnsw_run(
     idx: HybridIndex, queries: list[dict], cfg: RetrievalConfig, embedder: Any, store: Any
 ) -> None:
-    lat, rec10, reck = [], [], []
+    lat, rec10, reck, gap10 = [], [], [], []
     for q in queries:
         vec = embedder.embed_query(q["query"])
         sims = idx.embeddings @ vec
@@ -191,10 +191,14 @@ def hnsw_run(
         truth = [idx.chunks[i].id for i in exact]
         rec10.append(len(set(ids[:10]) & set(truth[:10])) / 10)
         reck.append(len(set(ids) & set(truth)) / len(truth))
+        # The copies of one chunk lie within ~0.01 cosine of each other, so which copy comes
+        # back says little: how far the HNSW's 10th cosine falls below the exact 10th does.
+        gap10.append(float(sims[exact[9]]) - (got[9][1] if len(got) > 9 else 0.0))
     print(
         f"{len(idx):>9} HNSW k={idx.ann_k}: query p50 {statistics.median(lat):.1f} ms, "
         "recall of the exact nearest "
-        f"@10 {statistics.mean(rec10):.3f} @{idx.ann_k} {statistics.mean(reck):.3f}",
+        f"@10 {statistics.mean(rec10):.3f} @{idx.ann_k} {statistics.mean(reck):.3f}; its 10th "
+        f"cosine below the exact 10th by {statistics.mean(gap10):.4f} on average",
         flush=True,
     )
     idx.ann, above = store.query, idx.ann_above
