@@ -163,12 +163,24 @@ def hnsw(
     embedder: Any,
     where: Path,
     ks: list[int],
+    server: str | None = None,
 ) -> None:
-    """Chroma's own HNSW (embedded, as `ChunkStore.query` serves it) against exact scoring on
-    the same index: build time, query time, recall of the exact nearest, and the retrieval
-    figures with the vector side taken from the HNSW."""
-    store, build = chroma_store(idx.chunks, idx.embeddings, where)
-    print(f"{len(idx):>9} HNSW (Chroma embedded): built in {build:.0f} s", flush=True)
+    """Chroma's own HNSW (embedded, as `ChunkStore.query` serves it, or a `chroma run` server
+    holding the collection built under `where`) against exact scoring on the same index: build
+    time, query time, recall of the exact nearest, and the retrieval figures with the vector
+    side taken from the HNSW."""
+    if server:  # the product's path past ann_above: a reader asks the server
+        from index.store import ChunkStore
+
+        host, _, port = server.rpartition(":")
+        store: Any = ChunkStore("all-MiniLM-L6-v2", 384, host=host, port=int(port))
+        assert store.count() >= len(idx), f"the server at {server} lacks the {len(idx)} chunks"
+        record = where / f"chroma-{len(idx)}.json"
+        build = json.loads(record.read_text())["build_s"] if record.exists() else float("nan")
+        print(f"{len(idx):>9} HNSW (Chroma server {server}): built in {build:.0f} s", flush=True)
+    else:
+        store, build = chroma_store(idx.chunks, idx.embeddings, where)
+        print(f"{len(idx):>9} HNSW (Chroma embedded): built in {build:.0f} s", flush=True)
     for k in ks:
         idx.ann_k = k
         hnsw_run(idx, queries, cfg, embedder, store)
@@ -293,6 +305,12 @@ def main() -> None:
         help="keep the Chroma collections here and reuse them (default: a temporary directory)",
     )
     ap.add_argument(
+        "--chroma-server",
+        metavar="HOST:PORT",
+        help="query this `chroma run` server (serving the collection built in --chroma-dir) "
+        "instead of the embedded store",
+    )
+    ap.add_argument(
         "--chroma-build-only",
         action="store_true",
         help="only build (or resume) the Chroma collections up to --hnsw-max in --chroma-dir",
@@ -341,7 +359,15 @@ def main() -> None:
             )
             if size <= args.hnsw_max:
                 ks = [int(k) for k in args.ann_k.split(",")]
-                hnsw(idx, queries, cfg, embedder, args.chroma_dir or Path(tmp), ks)
+                hnsw(
+                    idx,
+                    queries,
+                    cfg,
+                    embedder,
+                    args.chroma_dir or Path(tmp),
+                    ks,
+                    args.chroma_server,
+                )
             if size <= args.catalog_max and args.update:
                 usual, after, update = one_article_update(
                     Path(tmp) / f"home-{size}", base, emb, queries, embedder
