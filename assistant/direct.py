@@ -17,7 +17,6 @@ from assistant.answer import RefusalReason
 from assistant.answer_roles import bare_lead, fits_role, salient_missing
 from assistant.answer_types import QuestionType, classify, topic
 from assistant.extractive import Candidate, cite
-from assistant.report_order import asks_who_reported_first
 from assistant.settings import AnswerSettings
 from assistant.spans import (
     Lexicon,
@@ -304,10 +303,6 @@ def type_check(
         )
     if not qtype.factoid:
         return TypeVerdict(ok=True)
-    if asks_who_reported_first(question) and any(
-        h.chunk.source and answer.startswith(f"{h.chunk.source} [") for h in passages
-    ):
-        return TypeVerdict(ok=True)  # the outlet and its date are the cited article's metadata
     if bare_lead(answer):
         # Its supporting sentence was dropped by the citation check: the name alone is not
         # shown to answer, and the same search would only find it again.
