@@ -26,16 +26,11 @@ def _filters(args: argparse.Namespace) -> Any:
     from index.timeref import to_date
 
     start, end = getattr(args, "date_from", None), getattr(args, "date_to", None)
-    for value in (start, end):
-        if value:
-            to_date(value)  # a one-line error for "yesterday" or "2023-13-01"
-    if start and end and to_date(start) > to_date(end):
+    # Parsed once for the one-line errors ("yesterday", "2023-13-01", a range backwards).
+    first, last = (to_date(v) if v else None for v in (start, end))
+    if first and last and first > last:
         raise AssistantError(f"--date-from {start} is after --date-to {end}; swap the two dates.")
-    f = Filters(
-        sources=list(getattr(args, "source", None) or []),
-        date_from=getattr(args, "date_from", None),
-        date_to=getattr(args, "date_to", None),
-    )
+    f = Filters(sources=list(getattr(args, "source", None) or []), date_from=start, date_to=end)
     return None if f.is_empty() else f
 
 
