@@ -22,16 +22,14 @@ def _assistant() -> Any:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from index.retrieval import Filters
-    from index.timeref import to_date
+    from index.filters import make_filters
 
-    start, end = getattr(args, "date_from", None), getattr(args, "date_to", None)
-    # Parsed once for the one-line errors ("yesterday", "2023-13-01", a range backwards).
-    first, last = (to_date(v) if v else None for v in (start, end))
-    if first and last and first > last:
-        raise AssistantError(f"--date-from {start} is after --date-to {end}; swap the two dates.")
-    f = Filters(sources=list(getattr(args, "source", None) or []), date_from=start, date_to=end)
-    return None if f.is_empty() else f
+    return make_filters(
+        getattr(args, "source", None),
+        getattr(args, "date_from", None),
+        getattr(args, "date_to", None),
+        labels=("--date-from", "--date-to"),
+    )
 
 
 def print_answer(ans: Answer) -> None:

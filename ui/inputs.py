@@ -3,36 +3,10 @@ one readable line for any failure."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from index.errors import AssistantError
-from index.retrieval import Filters
+from index.filters import make_filters, parse_date
 
-
-def _parse_date(value: str | None, label: str) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise AssistantError(
-            f"The {label} date '{value}' is not a date; write it as YYYY-MM-DD (e.g. 2024-11-18)."
-        ) from None
-
-
-def make_filters(
-    sources: list[str] | None, date_from: str | None, date_to: str | None
-) -> Filters | None:
-    """Filters from the page's inputs (None when nothing is set)."""
-    d_from = _parse_date(date_from, "from")
-    d_to = _parse_date(date_to, "to")
-    if d_from and d_to and d_from > d_to:
-        raise AssistantError(
-            f"The date range is empty ({d_from} is after {d_to}); swap the two dates."
-        )
-    f = Filters(sources=[s for s in (sources or []) if s], date_from=d_from, date_to=d_to)
-    return None if f.is_empty() else f
+__all__ = ["error_message", "make_filters", "parse_as_of"]
 
 
 def error_message(err: BaseException) -> str:
@@ -53,4 +27,4 @@ def error_message(err: BaseException) -> str:
 
 def parse_as_of(value: str | None) -> str | None:
     """The reference date of the page's "As of" box (None: today, the Assistant's default)."""
-    return _parse_date(value, "as-of")
+    return parse_date(value, "as-of")
