@@ -15,7 +15,6 @@ from assistant.answer import REFUSAL
 from assistant.answer_types import classify
 from assistant.direct import direct_text, find_answers
 from assistant.extractive import Candidate, cite, compose, per_source
-from assistant.report_order import first_reporter
 from assistant.settings import AnswerSettings, Settings
 from assistant.verdicts import side_by_side, written_verdict
 from index.errors import AssistantError
@@ -102,9 +101,6 @@ def typed_answer(
     """The answer every offline backend gives without a model when the question's type
     settles it: the evidence of each named source side by side (with a verdict where it
     decides) for yes/no questions, and the direct answer for factoid ones."""
-    first = first_reporter(question, passages, candidates)
-    if first is not None:
-        return first
     qtype = classify(question)
     if qtype.kind == "yes_no":
         return side_by_side(question, passages, candidates)
@@ -208,10 +204,6 @@ class LocalBackend(Backend):
         # The 135M model picks worse than the ranker when the ranker is sure (10/25 against
         # 23/25 on seeds/questions.jsonl when it always chose among three), so it only
         # breaks near-ties: between answer spans of the asked type, or between sentences.
-        first = first_reporter(question, passages, candidates)
-        if first is not None:  # decided by the articles' dates: nothing to choose
-            yield first
-            return
         qtype = classify(question)
         if not qtype.factoid:
             typed = side_by_side(question, passages, candidates, decide=qtype.kind == "yes_no")
@@ -313,10 +305,6 @@ class OpenAIBackend(Backend):
         import openai
         from llama_index.core.llms import ChatMessage
 
-        first = first_reporter(question, passages, candidates)
-        if first is not None:  # the order of reports is metadata, not for the model to guess
-            yield first
-            return
         if classify(question).kind == "yes_no":
             # The model decides from one cited sentence per named source, not from free text.
             judged = written_verdict(question, passages, candidates, self.complete)

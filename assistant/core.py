@@ -249,12 +249,16 @@ class Assistant:
         if reason is None:
             t = time.perf_counter()
             pieces: list[str] = []
+            from assistant.report_order import first_reporter
             from assistant.timeline import dated, subject_first, timeline_answer
 
             # "How did X develop?": the events of the dated articles, oldest first.
             timeline = timeline_answer(standalone, passages, self.embedder)
+            # "Which outlet reported X first?" is settled by published_at on every backend.
+            first = None if timeline else first_reporter(standalone, passages, candidates)
             ordered = subject_first(standalone, passages, candidates)  # "the latest on X"
-            for piece in timeline or self.backend.stream_answer(standalone, passages, ordered):
+            pieces_in = timeline or ([first] if first else None)
+            for piece in pieces_in or self.backend.stream_answer(standalone, passages, ordered):
                 pieces.append(piece)
                 if "first_token_ms" not in timings:
                     timings["first_token_ms"] = (time.perf_counter() - t0) * 1000

@@ -67,8 +67,16 @@ def test_the_earliest_copy_of_a_wire_story_is_first(tmp_path: Path) -> None:
     assert any("AP" in json.dumps(o) for o in first.also_in), first.also_in
 
 
-def test_an_earlier_outlet_comes_first(tmp_path: Path) -> None:
-    a = Assistant(Settings(home=tmp_path / "home", llm="extractive", progress=False))
+# The order is read from published_at before any backend runs: no model is asked (the openai
+# URL below is unreachable, and the local model would take seconds to load).
+@pytest.mark.parametrize("llm", ["extractive", "local", "openai"])
+def test_an_earlier_outlet_comes_first(tmp_path: Path, llm: str) -> None:
+    a = Assistant(
+        Settings(
+            home=tmp_path / "home", llm=llm, progress=False,
+            openai_base_url="http://127.0.0.1:9/v1", openai_api_key="k",
+        )
+    )  # fmt: skip
     a.ingest([_corpus(tmp_path, with_earlier_outlet=True)])
     ans = a.ask(QUESTION)
     assert ans.answer.startswith("Euro Wire ["), ans.answer
