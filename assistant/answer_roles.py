@@ -145,13 +145,42 @@ def salient_missing(question: str, answer: str, passages: list[Hit]) -> list[str
     # A name as the question writes it, matched by its first five letters ("Russia" holds
     # "Russian"), as the citation check matches names.
     text = MARKER_RE.sub(" ", " ".join(f"{h.chunk.title} {h.chunk.text}" for h in held))
-    have = {stem(w)[:5] for w in words(text) if w[:1].isupper()}
+    capitalised = {w for w in words(text) if w[:1].isupper()}
+    have = {stem(w)[:5] for w in capitalised}
     wanted = {
-        w
+        re.sub(r"['’]s$", "", w): stem(w)
         for w in words(q)[1:]
         if w[:1].isupper() and stem(w) in names(q) and w.lower() not in _CALENDAR
     }
-    return sorted(w for w in wanted if stem(w)[:5] not in have)
+    return sorted(
+        w
+        for w, s in wanted.items()
+        if s[:5] not in have and not any(misspelt(s, c) for c in capitalised)
+    )
+
+
+def misspelt(typed: str, name: str) -> bool:
+    """Whether a name as a user typed it is one slip from a name in the passages ("Trunp",
+    "Zelenksy"): one letter changed, added, dropped or two swapped; two slips in names of
+    eight letters or more. Short names must match: "NATO" is not "NASA"."""
+    a, b = typed.lower(), name.lower()
+    if min(len(a), len(b)) < 5 or a == b:
+        return False
+    slips = 1 if min(len(a), len(b)) < 8 else 2
+    if abs(len(a) - len(b)) > slips or a[0] != b[0]:
+        return False
+    # Optimal string alignment distance (Damerau-Levenshtein without repeated edits).
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1] <= slips
 
 
 def bare_lead(answer: str) -> bool:

@@ -114,3 +114,38 @@ def test_a_rejected_file_names_its_path_once(
     assert main(["ingest", str(folder)]) == 0
     rejected = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("rejected:")]
     assert len(rejected) == 1 and rejected[0].count("empty.txt") == 1, rejected
+
+
+def test_a_misspelt_name_is_read_as_the_name_and_an_absent_one_declined(seeded_home: Path) -> None:
+    from assistant import Assistant, Settings
+
+    a = Assistant(Settings(home=seeded_home, llm="extractive", progress=False))
+    # A new-user trial: "Trunp's" was declined with "The articles cited do not mention Trunp's."
+    for question, word in (
+        ("What did Peskov say about Trunp's call to Putin?", "Peskov"),
+        ("What did Zelenksy accuse Moscow of?", "Zelensky"),
+    ):
+        ans = a.ask(question)
+        assert not ans.refused, (question, ans.refusal_reason)
+        assert word in ans.answer, ans.answer
+    ans = a.ask("What did Obama's aides say about the call?")
+    assert ans.refused and ans.refusal_reason is not None
+    assert ans.refusal_reason.message == "The articles cited do not mention Obama.", ans
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "slip"),
+    [
+        ("trunp", "Trump", True),
+        ("zelenksy", "Zelensky", True),
+        ("kurakhov", "Kurakhove", True),
+        ("nato", "NASA", False),  # short names must match
+        ("russia", "Prussia", False),  # first letters differ
+        ("peskov", "Peskov", False),  # the same name is no slip
+        ("zelnski", "Zelensky", False),  # two slips in a name under eight letters typed
+    ],
+)
+def test_misspelt(typed: str, name: str, slip: bool) -> None:
+    from assistant.answer_roles import misspelt
+
+    assert misspelt(typed, name) is slip
