@@ -31,6 +31,7 @@ from index.events import anchored, event_anchor
 from index.latest import newer_about
 from index.retrieval import Filters, Hit, HybridIndex
 from index.subject import question_names
+from index.text import content_words, stem
 
 MONTHS = {
     name.lower(): i
@@ -297,6 +298,11 @@ def strip_time(question: str, scope: TimeScope) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# Words that ask for news rather than say what it is about.
+_FRAMING = content_words(
+    "what whats tell give show news update updates development developments report reports "
+    "story stories happen happened happening going on new going about regarding"
+)
 _QUESTION_WORDS = {
     "What", "Which", "Who", "Whom", "Whose", "When", "Where", "Why", "How", "Is", "Are", "Was",
     "Were", "Did", "Do", "Does", "Has", "Have", "Can", "Could", "Will", "Would", "Should", "The",
@@ -365,11 +371,21 @@ def search_in_time(
     # About the subject: articles whose title names all of it (the pool's, then any in range
     # that the pool missed); failing those, close passages that name it; failing those, any
     # close passage.
-    about = {doc: h for doc, h in best.items() if names_all(h.chunk.title)}
+    # A title naming the subject counts when it also holds one of the question's other words,
+    # if it has any, or its passage is close: "the US v Google antitrust trial" is not Sony
+    # Music's "...Google's recent filing with the US Copyright Office".
+    topic = content_words(query) - {stem(w) for w in subject_words(query)} - _FRAMING
+
+    def on_topic(title: str, score: float = 0.0) -> bool:
+        return names_all(title) and (
+            not topic or bool(topic & content_words(title)) or score >= 0.5 * top
+        )
+
+    about = {doc: h for doc, h in best.items() if on_topic(h.chunk.title, h.score)}
     for chunk in index.chunks if names else []:
         if (
             chunk.doc_id not in about
-            and names_all(chunk.title)
+            and on_topic(chunk.title)
             and filters.accepts(chunk, index.also_sources.get(chunk.doc_id, ()))
         ):
             about[chunk.doc_id] = Hit(chunk, 0.0)  # its first passage stands for it

@@ -122,6 +122,23 @@ def test_latest_prefers_the_newest_article_about_the_subject() -> None:
     assert all(h.chunk.metadata["date"] <= "2023-10-25" for h in before)
 
 
+def test_a_title_outside_the_pool_must_hold_the_question_s_topic_too() -> None:
+    # A new-user trial: "the latest in the US v Google antitrust trial" answered from Sony
+    # Music's newer article, whose title names both (and "the US Copyright Office").
+    rows = [
+        ("a", "The US v Google antitrust trial heard from Apple on the search deal.",
+         "2023-10-01", "Apple testifies in the US v Google trial"),
+        ("b", "Closing arguments in the US v Google antitrust trial are set for May.",
+         "2023-11-13", "More from the US v Google trial"),
+        ("c", "Sony Music said its artists are not part of the voice-cloning experiment.",
+         "2023-11-23", "Sony Music skips YouTube AI test; Google files with the US Copyright "
+         "Office"),
+    ]  # fmt: skip
+    q = "What's the latest in the US v Google antitrust trial?"
+    first = search_in_time(_rows_index(rows), q, resolve_time(q, "2023-11-30"), k=3, pool=2)
+    assert first[0].chunk.doc_id == "b", [h.chunk.doc_id for h in first]
+
+
 def test_period_filters_and_timeline_orders() -> None:
     idx = _index()
     q = "What happened with the Veldmark flood barrier in October?"
