@@ -35,6 +35,21 @@ _QUESTION_WORDS = {
     "A", "An", "In", "On", "Of", "And", "Or", "Tell", "Give", "Show", "List", "Any", "News",
 }  # fmt: skip
 
+_CAPITALISED = re.compile(r"\b[A-Z][\w\-]*(?:[’']s)?(?:\s+[A-Z][\w\-]*(?:[’']s)?)*")
+
+
+def subject_words(query: str) -> list[str]:
+    """The words that name a query's subject: the last word of each run of capitalised words
+    ('Sam Bankman-Fried' -> Bankman, Fried; 'Elon Musk's X' -> X), split at hyphens, question
+    words and possessive endings removed."""
+    out: list[str] = []
+    for m in _CAPITALISED.finditer(query):
+        run = [re.sub(r"[’']s$", "", w) for w in m.group(0).split()]
+        run = [w for w in run if w not in _QUESTION_WORDS]
+        if run:
+            out += [p for p in run[-1].split("-") if p and p not in out]
+    return out
+
 
 @dataclass(frozen=True)
 class Name:

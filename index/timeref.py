@@ -30,7 +30,7 @@ from index.errors import AssistantError
 from index.events import anchored, event_anchor
 from index.latest import newer_about
 from index.retrieval import Filters, Hit, HybridIndex
-from index.subject import question_names
+from index.subject import question_names, subject_words
 from index.text import content_words, stem
 
 MONTHS = {
@@ -303,25 +303,6 @@ _FRAMING = content_words(
     "what whats tell give show news update updates development developments report reports "
     "story stories happen happened happening going on new going about regarding"
 )
-_QUESTION_WORDS = {
-    "What", "Which", "Who", "Whom", "Whose", "When", "Where", "Why", "How", "Is", "Are", "Was",
-    "Were", "Did", "Do", "Does", "Has", "Have", "Can", "Could", "Will", "Would", "Should", "The",
-    "A", "An", "In", "On", "Of", "And", "Or", "Tell", "Give", "Show", "List", "Any", "News",
-}  # fmt: skip
-_CAPITALISED = re.compile(r"\b[A-Z][\w\-]*(?:[’']s)?(?:\s+[A-Z][\w\-]*(?:[’']s)?)*")
-
-
-def subject_words(query: str) -> list[str]:
-    """The words that name a query's subject: the last word of each run of capitalised words
-    ('Sam Bankman-Fried' -> Bankman, Fried; 'Elon Musk's X' -> X), split at hyphens, question
-    words and possessive endings removed."""
-    out: list[str] = []
-    for m in _CAPITALISED.finditer(query):
-        run = [re.sub(r"[’']s$", "", w) for w in m.group(0).split()]
-        run = [w for w in run if w not in _QUESTION_WORDS]
-        if run:
-            out += [p for p in run[-1].split("-") if p and p not in out]
-    return out
 
 
 def _date_of(hit: Hit) -> str:

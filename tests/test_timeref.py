@@ -10,12 +10,12 @@ import pytest
 
 from index.errors import AssistantError
 from index.retrieval import HybridIndex
+from index.subject import subject_words
 from index.timeref import (
     needs_time,
     resolve_time,
     search_in_time,
     strip_time,
-    subject_words,
     to_date,
 )
 
