@@ -35,6 +35,7 @@ from assistant.relations import (
     tokens,
     verb_numbers,
 )
+from assistant.slot_opposites import slot_opposites
 from assistant.subjects import roles, subject_swap
 from assistant.text import STOPWORDS, content_words, is_complete, sentences, stem, words
 
@@ -220,6 +221,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += _quotes(claim, ctx.passage)
     reasons += _temporal(claim, span, ctx)
     reasons += polarity(claim, span)
+    reasons += slot_opposites(claim, span)
     reasons += attachment(claim, span)
     reasons += verb_numbers(claim, ctx.passage)
     reasons += roles(claim, span, ctx.passage)
