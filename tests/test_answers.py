@@ -100,6 +100,27 @@ def test_publications_outside_the_index(tmp_path: Path) -> None:
     assert not quoted.refused and "military" in quoted.answer
 
 
+def test_a_question_whose_every_name_is_missing_is_declined(tmp_path: Path) -> None:
+    # A new-user trial on MultiHop-RAG: "When did the SAG-AFTRA strike end?" was answered
+    # "10:56" from a baseball game that no article about the strike stands beside.
+    corpus = tmp_path / "articles.jsonl"
+    record = {
+        "title": "Rangers beat Diamondbacks in Game 3",
+        "body": "10:56 p.m.: Bottom of 9th. Jose Leclerc strikes out both Christian Walker and "
+        "Tommy Pham swinging to end the game. The Rangers lead the World Series two games to "
+        "one after a 3-1 win in Phoenix on Monday night.",
+        "source": "Sporting News",
+        "published_at": "2023-10-30",
+    }
+    corpus.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    a = Assistant(Settings(home=tmp_path / "home", llm="extractive", progress=False))
+    a.ingest([str(corpus)])
+    ans = a.ask("When did the SAG-AFTRA strike end?")
+    assert ans.refused and ans.refusal_reason is not None, ans.answer
+    assert ans.refusal_reason.message == "The articles never mention SAG-AFTRA."
+    assert not a.ask("Who struck out Christian Walker to end the game?").refused
+
+
 def test_stream_yields_text_then_checked_answer(seeded_home: Path) -> None:
     a = Assistant(Settings(home=seeded_home, llm="local", progress=False))
     items = list(a.stream("How many people were injured in Monday's airstrikes?"))
