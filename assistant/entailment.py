@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from assistant.claim_rules import admission, blame, hedges, intent, price, ranks, restriction
+from assistant.negation_heads import negation_heads
 from assistant.relations import (
     MONTHS,
     TEMPORAL_NAMES,
@@ -222,6 +223,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += _temporal(claim, span, ctx)
     reasons += polarity(claim, span)
     reasons += slot_opposites(claim, span)
+    reasons += negation_heads(claim, span)
     reasons += attachment(claim, span)
     reasons += verb_numbers(claim, ctx.passage)
     reasons += roles(claim, span, ctx.passage)

@@ -33,7 +33,7 @@ SPLITS = ("dev", "test2")  # never any other split
 RULES = [
     "_number_owner", "_number_predicate", "_quotes", "_temporal", "polarity", "attachment",
     "verb_numbers", "roles", "subject_swap", "attribution", "hedges", "intent",
-    "restriction", "blame", "ranks", "admission", "price", "slot_opposites",
+    "restriction", "blame", "ranks", "admission", "price", "slot_opposites", "negation_heads",
 ]  # fmt: skip
 # Reasons contradictions() writes itself, and sub-rules told apart by their wording.
 _INLINE = [

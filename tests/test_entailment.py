@@ -628,3 +628,31 @@ def test_intent_kept_by_any_inflection_of_an_intent_verb() -> None:
     passage = "Kelce explained that he was trying to remove his tweets before they went viral."
     assert not contradictions(passage, Context(passage))
     assert contradictions("Kelce removed his tweets before they went viral.", Context(passage))
+
+
+def test_round4_negation_is_read_with_its_head() -> None:
+    from assistant import entailment
+    from assistant.negation_heads import negation_heads
+
+    # the passage's negation falls on "scored", not on "led", which the claim negates
+    passage = "“We led the match for an hour but we haven't scored enough,” said the coach."
+    wrong = "The coach said his side did not lead the match."
+    assert negation_heads(wrong, passage), wrong
+    assert not negation_heads("The coach said his side had not scored enough.", passage)
+    # a head the passage negates and the claim asserts; one the passage also asserts is open
+    passage2 = "The regulator said the merger will not close this year, whatever the buyers want."
+    assert negation_heads("The regulator said the merger will close this year.", passage2)
+    assert not negation_heads("The regulator said the buyers want the merger.", passage2)
+    # a deny verb governs its head: "declined to comment" is "would not comment"
+    assert not negation_heads(
+        "The spokesman would not comment on the calls.",
+        "The spokesman declined to comment on the calls.",
+    )
+    # with the rule switched off no other rule catches the first claim
+    assert contradictions(wrong, Context(passage))
+    saved = entailment.negation_heads
+    try:
+        entailment.negation_heads = lambda c, s: []  # type: ignore[assignment]
+        assert not contradictions(wrong, Context(passage)), contradictions(wrong, Context(passage))
+    finally:
+        entailment.negation_heads = saved  # type: ignore[assignment]
