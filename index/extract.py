@@ -81,6 +81,10 @@ def extract_page(html: str, url: str | None = None) -> Extracted:
             # Same figures on the benchmark pages, but on short pages the default mode keeps
             # menus that precision mode drops (tests/test_loaders.py).
             favor_precision=True,
+            # htmldate's extensive search dates an undated page from a "Copyright 2023" footer
+            # or any year in the body (as 2023-01-01); a wrong date misorders "latest" and the
+            # date filters, so only dates the page or its URL declare count.
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception:  # lxml and htmldate raise many kinds of error on broken pages
         doc = None  # a page lxml cannot repair; the heuristic still reads it
