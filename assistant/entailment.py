@@ -211,6 +211,14 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     # An actor is supported when one of its run's names is there (a surname will do); the
     # title does not count, since it names every company the article covers.
     allowed = span_stems_h | {stem(w) for w in tokens(ctx.source)}
+    # Where the aligned sentence names no one but the claim's own names ("a man who stole
+    # billions, Rehn said" after "who was this defendant?"), its actor is referred to, not
+    # named: the sentences just before may name it. A sentence naming another party keeps
+    # the actor to itself (a swapped actor names the other party there).
+    c_names = _all_names(claim, ctx.passage)
+    unnamed = not (_all_names(span, ctx.passage) - c_names - TEMPORAL_NAMES)
+    if unnamed:
+        allowed |= ctx_stems - meta
     for run in _actor_runs(claim, ctx.passage):
         if not any(has_name(allowed, n) for n in run):
             reasons.append(f"actor {' '.join(sorted(run))} is not in the aligned sentence")

@@ -656,3 +656,15 @@ def test_round4_negation_is_read_with_its_head() -> None:
         assert not contradictions(wrong, Context(passage)), contradictions(wrong, Context(passage))
     finally:
         entailment.negation_heads = saved  # type: ignore[assignment]
+
+
+def test_round4_an_actor_referred_to_comes_from_just_before() -> None:
+    # The aligned sentence names no one but the claim's own names: "the visit" refers back.
+    passage = (
+        "Senator Ruiz toured the Danfield plant in May. The visit led Danfield to halt the layoffs."
+    )
+    claim = "Ruiz's visit led Danfield to halt the layoffs."
+    assert not contradictions(claim, Context(passage)), contradictions(claim, Context(passage))
+    # Where it names another party, the actor must be that one.
+    swapped = "Senator Ruiz toured the plant in May. Lee's visit led Danfield to halt the layoffs."
+    assert contradictions(claim, Context(swapped))
