@@ -103,6 +103,9 @@ def measure(idx: HybridIndex, queries: list[dict], cfg: RetrievalConfig) -> dict
 
     lat, cpu, scores = [], [], RetrievalScores()
     idx._sent_cache.clear()  # each run starts as cold as the first: A/B runs compare fairly
+    # The embedder keeps the vectors of its latest encodes: without this, every run after the
+    # first (the HNSW rows) reused the exact row's question vectors and left the encode out.
+    getattr(idx.embedder, "_recent", {}).clear()
     for q in queries:
         t, c = time.perf_counter(), time.process_time()
         hits = idx.search(q["query"], 10, None, config=cfg)

@@ -14,6 +14,11 @@ from scipy import sparse
 
 from index.text import index_tokens
 
+try:  # scipy's C kernel for a CSC matrix times a vector (private: the public path remains)
+    from scipy.sparse._sparsetools import csc_matvec as _csc_matvec
+except ImportError:  # pragma: no cover - another scipy layout
+    _csc_matvec = None
+
 if TYPE_CHECKING:
     from index.lexicon import TermCounts
 
@@ -76,4 +81,18 @@ class BM25:
         ids = sorted(set(self.term_ids(text)))
         if not ids or not self.n_docs:
             return np.zeros(self.n_docs, dtype=np.float32)
-        return np.asarray(self.matrix[:, ids].sum(axis=1), dtype=np.float32).ravel()
+        if _csc_matvec is None or self.matrix.data.dtype != np.float32:
+            return np.asarray(self.matrix[:, ids].sum(axis=1), dtype=np.float32).ravel()
+        # scipy's `matrix[:, ids].sum(axis=1)` copies the columns, then adds them into a
+        # float32 vector column by column (csc_matvec with ones). The same routine on each
+        # column in place gives the same sums to the bit without the copy, which was half of
+        # the ~15 ms a query cost at 1M chunks.
+        m = self.matrix
+        ptr, rows, data = m.indptr, m.indices, m.data
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        one = np.ones(1, dtype=np.float32)
+        for j in ids:
+            a, b = int(ptr[j]), int(ptr[j + 1])
+            col_ptr = np.array([0, b - a], dtype=ptr.dtype)
+            _csc_matvec(self.n_docs, 1, col_ptr, rows[a:b], data[a:b], one, out)
+        return out

@@ -95,9 +95,11 @@ _WS = re.compile(r"\s+")
 _ENDS = re.compile(r"[.!?][\"'”’)\]]*$")
 # A sentence ends at . ! ? (and any closing quote or bracket) before a capital, a digit, a
 # currency sign or a dash (bylines: "... good time. —PV"), or at a newline.
+# Every alternative starts on a whitespace character: the leading lookahead lets the scan
+# skip all other positions (the same matches, in half the time).
 _SPLIT_RE = re.compile(
-    r"(?<=[.!?][\"'”’)\]])\s+(?=[\"'“‘(\[]?[A-Z0-9$£€—–])"
-    r"|(?<=[.!?])\s+(?=[\"'“‘(\[]?[A-Z0-9$£€—–])|\n+"
+    r"(?=\s)(?:(?<=[.!?][\"'”’)\]])\s+(?=[\"'“‘(\[]?[A-Z0-9$£€—–])"
+    r"|(?<=[.!?])\s+(?=[\"'“‘(\[]?[A-Z0-9$£€—–])|\n+)"
 )
 _INITIALS = re.compile(r"^[A-Z](?:\.[A-Z])+$")  # "A.J.", "D.C." (not "p.m.")
 
@@ -113,10 +115,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end = m.start()
         if "\n" not in m.group(0):
             prev = text[start:end].rstrip()
-            last = prev.rsplit(None, 1)[-1] if prev.split() else ""
+            # "U.S. President", "Mr. Peskov", "Jan. 5", "J. Smith": not sentence ends. (The
+            # last word ends with "." exactly when the sentence does.)
+            last = prev.rsplit(None, 1)[-1] if prev.endswith(".") else ""
             token = last.rstrip(".").lower().lstrip("(\"'“")
-            # "U.S. President", "Mr. Peskov", "Jan. 5", "J. Smith": not sentence ends.
-            if last.endswith(".") and (
+            if last and (
                 token in ABBREVIATIONS
                 or (len(token) == 1 and token.isalpha())
                 or _INITIALS.match(last.rstrip(".").lstrip("(\"'“"))
@@ -130,9 +133,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     piece = text[start:end]
-    if piece.strip():
-        lead = len(piece) - len(piece.lstrip())
-        spans.append((start + lead, start + len(piece.rstrip())))
+    body = piece.lstrip()
+    if body:
+        lead = len(piece) - len(body)
+        spans.append((start + lead, start + lead + len(body.rstrip())))
 
 
 def sentences(text: str) -> list[str]:
