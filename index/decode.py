@@ -60,6 +60,12 @@ def binary_kind(data: bytes) -> str | None:
     return None
 
 
+def _garbled(text: str) -> bool:
+    """A decoded text of which 1 character in 20 or more is U+FFFD (bytes that did not decode)."""
+    bad = text.count("\ufffd")
+    return bad > 0 and bad * 20 >= len(text.strip())
+
+
 def _looks_utf16(head: bytes) -> bool:
     """BOM-less UTF-16 has a NUL in every other byte of ASCII text."""
     even, odd = head[0::2], head[1::2]
@@ -93,7 +99,15 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> str:
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data.decode(codec, errors="replace")
+            text = data.decode(codec, errors="replace")
+            if _garbled(text):
+                # A file cut or overwritten mid-write ("\xff\xfe\x00"): indexing it as "\ufffd"
+                # would replace the good article a re-ingest must keep.
+                raise AssistantError(
+                    f"{name}: starts with a {codec} byte-order mark but the rest does not decode "
+                    "as it (the file may be cut short or damaged); save it again as UTF-8."
+                )
+            return text
     kind = binary_kind(data)
     if kind == "binary data" or kind is None:
         utf16 = _as_utf16(data)

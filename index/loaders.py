@@ -255,7 +255,7 @@ def _read(path: Path, origin: str) -> LoadResult:
         article.path = origin
         return LoadResult(origin, [article])
     text = _clean(raw)
-    if not text.strip():
+    if not any(ch.isalnum() for ch in text):
         raise AssistantError(f"{path}: the file has no text; add the article text or remove it.")
     return LoadResult(
         origin,

@@ -130,7 +130,9 @@ def test_a_misspelt_name_is_read_as_the_name_and_an_absent_one_declined(seeded_h
         assert word in ans.answer, ans.answer
     ans = a.ask("What did Obama's aides say about the call?")
     assert ans.refused and ans.refusal_reason is not None
-    assert ans.refusal_reason.message == "The articles cited do not mention Obama.", ans
+    # Either gate may decline it (refusal.py's missing_names first since b4e86ed, or
+    # direct.py's); both name the person as written, without the possessive.
+    assert ans.refusal_reason.message.endswith(" mention Obama."), ans
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,13 @@ pinned by a test that fails without its fix."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from index.extract import extract_page
+from index.loaders import read_file
 
 BODY = "".join(
     f"<p>{s}</p>"
@@ -29,3 +35,45 @@ def test_undated_page_gets_no_date_guessed_from_its_footer_or_body() -> None:
     assert extract_page(html).published_at is None
     # A date the URL declares still counts.
     assert extract_page(html, "https://news.example/2023/11/17/port").published_at == ("2023-11-17")
+
+
+def test_file_damaged_to_a_bare_byte_order_mark_is_rejected_not_indexed(tmp_path: Path) -> None:
+    # A UTF-16 article overwritten by a cut write ("\xff\xfe\x00") decoded as a lone "\ufffd",
+    # which a re-ingest then indexed in place of the good article instead of keeping it.
+    p = tmp_path / "story.txt"
+    p.write_bytes(b"\xff\xfe\x00")
+    result = read_file(p)
+    assert not result.articles
+    assert "byte-order mark" in result.problems[0] and "story.txt" in result.problems[0]
+    # A long UTF-16 article with one damaged character still loads.
+    good = "The mayor resigned on Tuesday after a scandal over parking fines. " * 10
+    p.write_bytes(good.encode("utf-16")[:-1])
+    (article,) = read_file(p).articles
+    assert article.text.startswith("The mayor resigned")
+
+
+def test_file_of_symbols_only_has_no_text(tmp_path: Path) -> None:
+    p = tmp_path / "stub.txt"
+    p.write_text("-- * --\n\n...\n", encoding="utf-8")
+    result = read_file(p)
+    assert not result.articles and "has no text" in result.problems[0]
+
+
+def test_status_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    # `assistant status | head -2` printed a BrokenPipeError traceback once head had left.
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line is written
+    env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home")}
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "status"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=Path(__file__).resolve().parents[1],
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+    assert proc.returncode == 141
