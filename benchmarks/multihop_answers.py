@@ -99,11 +99,16 @@ def verdict_figures(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 def gate_figures(records: list[dict[str, Any]], target: CachedAssistant) -> dict[str, Any]:
     """Where each comparison/temporal yes/no question's verdict stops, recomputed from the
-    passages: no two named sources matched (no_evidence), the dates or claims do not decide
-    (undecided_order, undecided_claim), decided but not in the checked answer
-    (dropped_after, by the citation or type check), or given (right or wrong)."""
+    passages and the candidates in the order the backend gets them: no two named sources
+    matched (no_evidence), the dates or claims do not decide (undecided_order,
+    undecided_claim), decided but not in the checked answer, or given (right or wrong). A
+    dropped verdict says which part of the citation check dropped it: dropped_clash where the
+    evidence was kept but the verdict was read as disagreeing with the first kept sentence,
+    dropped_evidence where no evidence sentence was kept (the bare verdict has nothing to
+    stand beside), dropped_after where the answer came from another path."""
     from assistant.extractive import rank_sentences
-    from assistant.verdicts import _ORDER, evidence, verdict
+    from assistant.timeline import subject_first
+    from assistant.verdicts import _ORDER, evidence, side_by_side, verdict
 
     out: dict[str, Counter[str]] = {}
     top_k = target.settings.retrieval.top_k
@@ -114,8 +119,10 @@ def gate_figures(records: list[dict[str, Any]], target: CachedAssistant) -> dict
             continue
         q = r["question"]
         passages = target.retrieve(q, target.settings.retrieval.retrieve_k)[:top_k]
-        cands = rank_sentences(
-            q, passages, target.embedder, focus=q, weights=target.settings.answer
+        cands = subject_first(
+            q,
+            passages,
+            rank_sentences(q, passages, target.embedder, focus=q, weights=target.settings.answer),
         )
         found = evidence(q, passages, cands)
         said = verdict(q, found) if found else None
@@ -124,11 +131,23 @@ def gate_figures(records: list[dict[str, Any]], target: CachedAssistant) -> dict
         elif said is None:
             gate = "undecided_order" if _ORDER.search(q) else "undecided_claim"
         elif not metrics.yes_no(_lead(r.get("answer") or "")):
-            gate = "dropped_after"
+            gate = _dropped_by(target, q, passages, side_by_side(q, passages, cands))
         else:
             gate = "given_right" if r["verdicts"].get("correct") else "given_wrong"
         out.setdefault(r["type"], Counter())[gate] += 1
     return {t: dict(c) for t, c in out.items()}
+
+
+def _dropped_by(
+    target: CachedAssistant, question: str, passages: list[Hit], raw: str | None
+) -> str:
+    """Which part of the citation check dropped a decided verdict (see gate_figures)."""
+    if raw is None or not metrics.yes_no(_lead(raw)):
+        return "dropped_after"
+    result = target.checker.check(raw, passages, question)
+    if metrics.yes_no(_lead(result.text)):
+        return "dropped_after"  # kept on its own: the pipeline's answer differs
+    return "dropped_clash" if result.kept else "dropped_evidence"
 
 
 def _lead(answer: str) -> str:
