@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from index.extract import extract_page
 from index.loaders import read_file
 
@@ -77,3 +79,19 @@ def test_status_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         os.close(write_end)
     assert b"Traceback" not in proc.stderr, proc.stderr.decode()
     assert proc.returncode == 141
+
+
+@pytest.mark.parametrize("stream", ["false", "yes", 0, {}])
+def test_stream_that_is_not_a_boolean_is_a_400(stream: object) -> None:
+    # '"stream": "false"' was truthy and got an event stream the client had turned off.
+    from starlette.testclient import TestClient
+
+    from tests.test_api import FakeAssistant, canned
+    from ui.api import MODEL_ID, build_api
+
+    client = TestClient(build_api(FakeAssistant(), answer_fn=canned))
+    body = {"model": MODEL_ID, "messages": [{"role": "user", "content": "Who won?"}]}
+    r = client.post("/chat/completions", json={**body, "stream": stream})
+    assert r.status_code == 400 and r.json()["error"]["param"] == "stream", r.text
+    r = client.post("/chat/completions", json={**body, "stream": False})
+    assert r.status_code == 200 and r.json()["object"] == "chat.completion"

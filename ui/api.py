@@ -275,11 +275,14 @@ def build_api(
         _check_model(str(model_name))
         if body.get("n") not in (None, 1):
             raise APIError(400, "Only n=1 is supported; ask once per answer.", param="n")
+        if (stream := body.get("stream")) is not None and not isinstance(stream, bool):
+            # A string "false" is truthy: the client got the event stream it had turned off.
+            raise APIError(400, "'stream' must be JSON true or false.", param="stream")
         question, history = parse_messages(body.get("messages"))
         answer_as_of = partial(answer, as_of=_as_of(body.get("as_of")))
         cid = f"chatcmpl-{uuid.uuid4().hex}"
         created = int(time.time())
-        if body.get("stream"):
+        if stream:
             return StreamingResponse(
                 _stream(cid, created, question, history, answer_as_of, add_suggestions),
                 media_type="text/event-stream",
