@@ -196,7 +196,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     span_nums = number_values(span) | _resolved_years(span, ctx)
     for n in sorted(number_values(claim) - span_nums - meta):
         reasons.append(f"number {n} is not in the aligned sentence")
-    # The actor must be in the aligned sentence; other names may come from just before it.
+    # The actor must be in the aligned sentence.
     # A heading just above names the subject of the item below it ("GitLab" over "Announced
     # February 9 ... . The round of redundancies will impact around 114 people").
     heading = next(
@@ -222,9 +222,9 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     for run in _actor_runs(claim, ctx.passage):
         if not any(has_name(allowed, n) for n in run):
             reasons.append(f"actor {' '.join(sorted(run))} is not in the aligned sentence")
-    others = _all_names(claim, ctx.passage) - _actor_names(claim, ctx.passage)
-    for name in sorted(n for n in others if not has_name(span_stems | ctx_stems, n)):
-        reasons.append(f"name {name} is not in the aligned sentence or just before it")
+    # Other names need only stand in the passage (the overlap test): a rule asking for them
+    # in the aligned sentence or the two before it caught no unfaithful probe on its own over
+    # dev and test2 (3 caught, all by other rules too) and dropped a faithful one (round 4).
     reasons += _number_owner(claim, span, _actor_runs(claim, ctx.passage))
     reasons += _number_predicate(claim, span)
     reasons += _quotes(claim, ctx.passage)
