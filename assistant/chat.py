@@ -17,6 +17,11 @@ _FOLLOW_UP = re.compile(
 
 Message = dict[str, str]
 
+_WHO = re.compile(r"^\s*(who|whom|whose|which)\b", re.I)
+_PERSON = re.compile(r"\b(he|she|him|they|them|his|her|their)\b(\s+[\w'’-]+)?", re.I)
+_MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+_NAME_GLUE = {"of", "the", "and", "de", "del", "da", "van", "von", "al", "bin", "la", "le"}
+
 
 def normalise_history(history: Sequence[Any] | None) -> list[Message]:
     """Accept [{"role", "content"}] messages or [(user, assistant)] pairs."""
@@ -56,11 +61,50 @@ def needs_rewrite(question: str) -> bool:
     return bool(_FOLLOW_UP.search(question)) or len(content_words(question)) < 2
 
 
+def answered_name(history: list[Message]) -> str | None:
+    """The name a "who/which" question of the last turn was answered with ("Sam Altman [2]. In
+    a post..." -> "Sam Altman"), or None when the last turn was not such a question and answer.
+    """
+    if len(history) < 2 or history[-1]["role"] != "assistant" or history[-2]["role"] != "user":
+        return None
+    if not _WHO.match(history[-2]["content"]):
+        return None
+    text = _MARKERS.sub("", history[-1]["content"]).strip()
+    # The first sentence; "U.S. Steel." does not end at the "S." of its initials.
+    head = re.split(r"(?<![A-Z])\.\s|\n", text, maxsplit=1)[0].strip().rstrip(".")
+    tokens = head.split()
+    if not 1 <= len(tokens) <= 5 or not tokens[0][:1].isupper():
+        return None
+    if not all(t[:1].isupper() or t[:1].isdigit() or t.lower() in _NAME_GLUE for t in tokens):
+        return None  # a sentence (the refusal, "The board fired him"), not a name
+    return head
+
+
+def resolve_pronouns(question: str, name: str) -> str:
+    """ "Where did he go?" -> "Where did Sam Altman go?": a person pronoun means the name the
+    last answer gave; possessives take "'s" ("her" does before a content word)."""
+    if name.lower() in question.lower():
+        return question
+
+    def swap(m: re.Match[str]) -> str:
+        pronoun, following = m.group(1).lower(), m.group(2) or ""
+        possessive = pronoun in ("his", "their") or (
+            pronoun == "her" and bool(following) and following.strip().lower() not in STOPWORDS
+        )
+        return f"{name}'s{following}" if possessive else f"{name}{following}"
+
+    return _PERSON.sub(swap, question, count=1)
+
+
 def keyword_rewrite(question: str, history: list[Message]) -> str:
-    """Cheap rewrite that needs no LLM: carry the topic words of the last user turn over."""
+    """Cheap rewrite that needs no LLM: a person pronoun becomes the name the last answer gave
+    to a "who" question, and the topic words of the last user turn are carried over."""
     last_user = next((m["content"] for m in reversed(history) if m["role"] == "user"), "")
     if not last_user:
         return question
+    name = answered_name(history)
+    if name:
+        question = resolve_pronouns(question, name)
     have = content_words(question)
     topic = [
         w

@@ -95,3 +95,35 @@ def test_stream_that_is_not_a_boolean_is_a_400(stream: object) -> None:
     assert r.status_code == 400 and r.json()["error"]["param"] == "stream", r.text
     r = client.post("/chat/completions", json={**body, "stream": False})
     assert r.status_code == 200 and r.json()["object"] == "chat.completion"
+
+
+WHO_TURN = [
+    {"role": "user", "content": "Who did OpenAI's board fire in November 2023?"},
+    {"role": "assistant", "content": "Sam Altman [2]. In another X post, Brockman said so [1]."},
+]
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "resolved"),
+    [
+        # Was "Where did he go after that? (OpenAI's November board fire 2023)": "he" was lost
+        # and the page answered "X" from a sentence about an X post.
+        ("Where did he go after that?", "Where did Sam Altman go after that?"),
+        ("What did his sister say?", "What did Sam Altman's sister say?"),
+        ("Why was she fired?", "Why was Sam Altman fired?"),
+    ],
+)
+def test_a_pronoun_after_a_who_answer_means_the_name_answered(
+    follow_up: str, resolved: str
+) -> None:
+    from assistant.chat import condense
+
+    assert condense(follow_up, WHO_TURN, 1000).startswith(resolved + " (")
+
+
+def test_a_pronoun_after_a_refusal_or_a_sentence_is_left_alone() -> None:
+    from assistant.chat import condense
+
+    for answer in ("The articles I have do not say.", "The board fired him on Friday [1]."):
+        turn = [WHO_TURN[0], {"role": "assistant", "content": answer}]
+        assert condense("Where did he go?", turn, 1000).startswith("Where did he go? (")
