@@ -33,7 +33,7 @@ from index.lexicon import TermCounts
 from index.query_analysis import QueryAnalysis, SourceMatcher, analyse
 from index.rerank import LinearScorer
 from index.retrieval_config import RetrievalConfig
-from index.scoring import cap_per_doc, fuse, interleave, median_sample, top_indices
+from index.scoring import cap_per_doc, fuse, interleave, median_sample, one_blas_thread, top_indices
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
@@ -223,8 +223,9 @@ class HybridIndex:
             self._row = {c.id: i for i, c in enumerate(self.chunks)}
         near = [self._row[cid] for cid, _ in self.ann(vec, k) if cid in self._row]
         rows = np.union1d(np.asarray(near, dtype=np.int64), top_indices(bm, None, k))
-        out = np.full(len(self.chunks), median_sample(self.embeddings, vec), dtype=np.float32)
-        out[rows] = self.embeddings[rows] @ vec
+        with one_blas_thread():
+            out = np.full(len(self.chunks), median_sample(self.embeddings, vec), np.float32)
+            out[rows] = self.embeddings[rows] @ vec
         return out
 
     def doc_max(self, score: np.ndarray) -> np.ndarray:

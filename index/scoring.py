@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -11,7 +13,14 @@ def fuse(bm: np.ndarray, dense: np.ndarray, w: float) -> np.ndarray:
         return scale_max(bm)
     if w <= 0.0:
         return scale_median(dense)
-    return w * scale_max(bm) + (1 - w) * scale_median(dense)
+    # In place: the same float32 products and sum as w * a + (1 - w) * b, without two of the
+    # temporaries (each a fresh whole array at 1M chunks).
+    out = scale_max(bm)
+    out *= w
+    part = scale_median(dense)
+    part *= 1 - w
+    out += part
+    return out
 
 
 def scale_max(x: np.ndarray) -> np.ndarray:
@@ -27,6 +36,23 @@ MEDIAN_SAMPLE = 32_768
 
 def _strided(n: int) -> slice:
     return slice(None, None, max(1, n // MEDIAN_SAMPLE))
+
+
+_BLAS: Any = None
+
+
+def one_blas_thread() -> Any:
+    """A context in which numpy's BLAS runs on one thread. For the few small products of a
+    question past HybridIndex.ann_above: at 1M chunks and load ~7 on 2 cores, a second BLAS
+    thread cost the reader ~20% more CPU a question (149 against 169-192 ms, benchmarks/
+    scale.py); on one thread the products are deterministic (two threads moved a few sampled
+    cosines by an ulp)."""
+    global _BLAS
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
 
 
 def median_sample(embeddings: np.ndarray, vec: np.ndarray) -> float:
