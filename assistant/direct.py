@@ -27,6 +27,7 @@ from assistant.spans import (
     in_question,
     near_focus,
 )
+from assistant.verb_roles import agent_weight, asked_action, role_factor
 from index.retrieval import Hit
 from index.text import content_words, is_complete, sentences, split_sentences, stem, words
 
@@ -121,7 +122,9 @@ def find_answers(
         # The counted noun sits beside every count of it: the other words place the answer.
         weights[stem(qtype.focus)] = 0.3 * weights.get(stem(qtype.focus), 1.0)
     cue = _question_preposition(question)
+    action = asked_action(question)  # "Who won ...": the agent of "won" (verb_roles.py)
     found: dict[str, Found] = {}
+    roles: dict[str, list[float]] = {}
     for cand, rel in _search_sentences(passages, candidates, top, t):
         if rel < t.min_relative * t.neighbour_weight or _headline(cand.text):
             continue
@@ -139,12 +142,15 @@ def find_answers(
             f = found.get(key)
             if f is None:
                 f = found[key] = Found(full, span.kind, 0.0)
+            roles.setdefault(key, []).append(agent_weight(span, cand.text, action))
             # Each further sentence naming the same answer adds to it: a multi-source
             # question's answer is named in each source's passage.
             f.score = max(f.score, score) + 0.3 * min(f.score, score)
             if cand not in f.support:
                 f.support.append(cand)
             f.sources.add(passages[cand.passage - 1].chunk.source)
+    for key, f in found.items():
+        f.score *= role_factor(roles[key])
     for f in found.values():
         # The one a multi-source question is about is named across its articles ("Sam
         # Altman" in each outlet's), a bystander ("FTC chair Lina Khan") in one. Only for the

@@ -13,6 +13,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assistant.name_words import NameWords, headline_spans
+from assistant.span_words import (
+    EVENT_HEADS,
+    ORG_HEADS,
+    PLACE_HEADS,
+    PUB_HEADS,
+    SAYS,
+    STYLES,
+    TITLES,
+)
 from index.query_analysis import MONTHS, SourceMatcher
 from index.text import NUMBER_WORDS, STOPWORDS, content_words, sentences, stem
 
@@ -30,85 +40,6 @@ _NOT_NAMES = STOPWORDS | frozenset(
         "here", "today", "yesterday", "tomorrow", "also", "although", "though", "despite",
         "according", "read", "getting", "table", "contents", "update", "watch", "photo", "video",
         "click", "subscribe", "sign", "advertisement", "related", "more"
-    ]
-)  # fmt: skip
-_TITLES = frozenset(
-    [
-        "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "minister", "secretary",
-        "spokesperson", "spokesman", "spokeswoman", "chief", "ceo", "director", "head", "chairman",
-        "chairwoman", "chair", "adviser", "advisor", "founder", "co-founder", "judge", "coach",
-        "quarterback", "senator", "governor", "mayor", "prince", "king", "queen", "pope", "general",
-        "commander", "prosecutor", "lawyer", "attorney", "executive", "officer", "analyst",
-        "economist", "professor", "leader", "envoy", "ambassador", "chancellor", "premier",
-        "speaker", "manager", "actor", "actress", "singer", "star", "player", "princess", "duke",
-        "duchess", "sir", "dame", "lord", "lady", "comedian", "filmmaker", "co-star", "rapper",
-        "producer", "writer", "novelist", "friend", "wife", "husband", "partner", "owner",
-        "striker", "midfielder", "defender", "goalkeeper", "pitcher", "receiver", "rookie"
-    ]
-)  # fmt: skip
-# Titles that are part of how the name is written ("Prince William", "Sir Keir Starmer").
-_STYLES = frozenset(
-    [
-        "prince",
-        "princess",
-        "king",
-        "queen",
-        "duke",
-        "duchess",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "pope",
-    ]
-)
-_SAYS = frozenset(
-    [
-        "said", "says", "told", "wrote", "added", "warned", "denied", "argued", "noted",
-        "explained", "stated", "claimed", "tweeted", "posted", "admitted", "insisted", "announced",
-        "testified", "recalled", "believes", "thinks"
-    ]
-)  # fmt: skip
-_ORG_HEADS = frozenset(
-    [
-        "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "group", "bank", "institute",
-        "university", "ministry", "department", "agency", "council", "commission", "committee",
-        "party", "association", "foundation", "fund", "authority", "court", "company",
-        "technologies", "technology", "labs", "lab", "capital", "partners", "holdings", "systems",
-        "motors", "airlines", "army", "forces", "force", "office", "service", "services", "union",
-        "league", "club", "fc", "organization", "organisation", "board", "administration",
-        "parliament", "senate", "congress", "kremlin", "pentagon", "network", "studios", "studio",
-        "games", "entertainment", "media", "records", "pharmaceuticals", "energy", "exchange",
-        "reserve", "police", "research", "bureau", "commission"
-    ]
-)  # fmt: skip
-_PUB_HEADS = frozenset(
-    [
-        "post", "times", "journal", "news", "herald", "guardian", "telegraph", "tribune", "gazette",
-        "chronicle", "reuters", "bloomberg", "press", "magazine", "daily", "observer",
-        "independent", "economist", "wire", "review", "insider", "verge", "techcrunch", "wired",
-        "engadget", "axios", "politico", "cnn", "bbc", "cnbc", "npr", "fortune", "forbes",
-        "mashable", "gizmodo", "polygon", "variety", "billboard", "vox", "slate", "atlantic",
-        "sun", "banner", "mail",
-        "mirror", "express", "globe", "standard", "inquirer", "examiner", "register"
-    ]
-)  # fmt: skip
-_PLACE_HEADS = frozenset(
-    [
-        "river", "sea", "ocean", "lake", "mountains", "mountain", "island", "islands", "valley",
-        "bay", "strait", "region", "province", "county", "city", "street", "square", "airport",
-        "bridge", "dam", "gulf", "peninsula", "coast", "oblast", "village", "town", "district",
-        "state", "republic", "store", "bar", "restaurant", "hotel", "stadium", "arena", "theatre",
-        "theater", "library", "museum", "hospital", "school", "park", "castle", "palace", "hall",
-        "center", "centre"
-    ]
-)  # fmt: skip
-# Events and titles are capitalised like names but answer no who/where question.
-_EVENT_HEADS = frozenset(
-    [
-        "cup", "open", "championship", "championships", "series", "award", "awards", "prize",
-        "medal", "bowl", "games", "olympics", "tournament", "festival", "conference", "summit",
-        "week", "day", "season", "episode", "act", "bill"
     ]
 )  # fmt: skip
 _WORDS = re.compile(r"[A-Za-z0-9][\w’'-]*")
@@ -165,13 +96,17 @@ class Lexicon:
     sources: SourceMatcher | None = None
     full: dict[str, str] = field(default_factory=dict)  # last word / short form -> fullest
     votes: dict[str, Counter[str]] = field(default_factory=dict)
+    words: NameWords | None = None  # which capitalised words the passages write as names
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], sources: Iterable[str] = ()) -> Lexicon:
-        lex = cls(SourceMatcher(sources))
+        split = [sentences(text) for text in texts]
+        lex = cls(
+            SourceMatcher(sources), words=NameWords.from_sentences(s for t in split for s in t)
+        )
         forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        for text in texts:
-            for span in (s for sent in sentences(text) for s in find_spans(sent, lex, True)):
+        for sents in split:
+            for span in (s for sent in sents for s in find_spans(sent, lex, True)):
                 words = span.text.split()
                 key = span.text.lower()
                 lex.votes.setdefault(key, Counter())[span.kind] += 1
@@ -238,6 +173,7 @@ def _name_spans(sentence: str, lexicon: Lexicon | None) -> list[Span]:
         return gap.strip(" ") == "" and "\n" not in gap and not ends
 
     spans: list[Span] = []
+    heads = headline_spans(sentence) if lexicon is not None and lexicon.words else []
     i = 0
     while i < len(toks):
         if not _capital(toks[i][2]) or toks[i][2].lower() in _NOT_NAMES:
@@ -261,10 +197,20 @@ def _name_spans(sentence: str, lexicon: Lexicon | None) -> list[Span]:
         titled = [
             k
             for k in range(i, j - 1)
-            if toks[k][2].lower().split("-")[0] in _TITLES and toks[k][2].lower() not in _STYLES
+            if toks[k][2].lower().split("-")[0] in TITLES and toks[k][2].lower() not in STYLES
         ]
         if titled:
             i = titled[-1] + 1
+            while i < j - 1 and not _capital(toks[i][2]):
+                i += 1  # "Head of AI": a name does not start with its connector
+        if lexicon is not None and lexicon.words is not None:
+            # "Check India", "World Champions Australia", "Winners List": common words
+            # capitalised by their place, not names (assistant/name_words.py).
+            opening = i == 0 or sentence[: toks[i][0]].rstrip()[-1:] in ':"“‘—–('
+            headline = any(a <= toks[i][0] < b for a, b in heads)
+            i += lexicon.words.trim([t[2] for t in toks[i:j]], opening, headline)
+            if i >= j:
+                continue
         words = [t[2] for t in toks[i:j]]
         if words[0].lower() in _CALENDAR or (len(words) == 1 and _DEMONYM.search(words[0])):
             i = j
@@ -304,17 +250,17 @@ def _name_kind(
     text = " ".join(words)
     if lexicon is not None and lexicon.sources is not None and lexicon.sources.find(text):
         return "publication", 0.95
-    if low[-1] in _PUB_HEADS:
+    if low[-1] in PUB_HEADS:
         return "publication", 0.85
-    if nxt in ("reported", "reports") or (prev == "according" and low[-1] in _PUB_HEADS):
+    if nxt in ("reported", "reports") or (prev == "according" and low[-1] in PUB_HEADS):
         return "publication", 0.6
-    if low[-1] in _PLACE_HEADS:
+    if low[-1] in PLACE_HEADS:
         return "place", 0.85
-    if low[-1] in _ORG_HEADS or low[0] in ("institute", "university", "bank", "ministry"):
+    if low[-1] in ORG_HEADS or low[0] in ("institute", "university", "bank", "ministry"):
         return "organisation", 0.85
-    if low[-1] in _EVENT_HEADS:
+    if low[-1] in EVENT_HEADS:
         return "event", 0.8
-    if prev in _TITLES or low[0] in _STYLES or (nxt in _SAYS and len(words) >= 2):
+    if prev in TITLES or low[0] in STYLES or (nxt in SAYS and len(words) >= 2):
         return "person", 0.9
     if prev in _ORG_BEFORE or nxt in ("inc", "corp", "shares", "stock"):
         return "organisation", 0.8
@@ -324,7 +270,9 @@ def _name_kind(
         return "organisation", 0.6  # "NATO", "FTX", "OpenAI"
     if len(words) == 1 and prev in _PLACE_BEFORE:
         return "place", 0.5
-    if 2 <= len(words) <= 3 and all(_titlecase(w) for w in words):
+    # Not a run of words the passages also write lower-case ("the World Champions").
+    common = lexicon is not None and lexicon.words is not None and lexicon.words.all_common(words)
+    if 2 <= len(words) <= 3 and all(_titlecase(w) for w in words) and not common:
         return "person", 0.6
     return "name", 0.4
 
