@@ -44,6 +44,21 @@ def print_answer(ans: Answer) -> None:
         print(f"  (check dropped {len(ans.dropped_sentences)} unsupported sentence(s))")
 
 
+def _print_rejected(report: Any) -> None:
+    for item in report.items:
+        if item.status == "rejected":
+            # Most reasons already start with the path; do not print it twice.
+            why = item.reason or ""
+            print(
+                f"rejected: {why if why.startswith(item.key) else f'{item.key}: {why}'}",
+                file=sys.stderr,
+            )
+
+
+def _all_rejected(report: Any) -> bool:
+    return bool(report.items) and all(i.status == "rejected" for i in report.items)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Index files, folders (recursive), JSON/JSONL article records and http(s) URLs.
 
@@ -54,39 +69,55 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
-        for item in report.items:
-            if item.status == "rejected":
-                # Most reasons already start with the path; do not print it twice.
-                why = item.reason or ""
-                print(
-                    f"rejected: {why if why.startswith(item.key) else f'{item.key}: {why}'}",
-                    file=sys.stderr,
-                )
+        _print_rejected(report)
         print(report.summary())
-    return 1 if report.items and all(i.status == "rejected" for i in report.items) else 0
+    return 1 if _all_rejected(report) else 0
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    """Keep RSS/Atom feeds fresh: fetch their new and changed entries' pages and index them.
+    """Keep RSS/Atom feeds, and local files and folders, fresh.
 
-    Conditional GETs (ETag/Last-Modified), a per-host delay, robots.txt and a User-Agent that
-    names the product; entries that roll off a feed stay indexed. One line per feed and
-    refresh. Without --every, refresh once; with it, every MINUTES until Ctrl-C.
+    Feeds: their new and changed entries' pages are fetched and indexed, with conditional GETs
+    (ETag/Last-Modified), a per-host delay, robots.txt and a User-Agent that names the
+    product; entries that roll off a feed stay indexed. Files and folders are re-ingested:
+    new and changed files indexed, deleted ones forgotten, unreadable ones kept. One line per
+    feed or folder and refresh. Without --every, refresh once; with it, every MINUTES until
+    Ctrl-C.
     """
     import time
+    from pathlib import Path
 
+    from index.loaders import is_url
+
+    feeds = [t for t in args.feeds if is_url(t)]
+    paths = [t for t in args.feeds if not is_url(t)]
+    for p in paths:
+        if not Path(p).exists():
+            raise AssistantError(
+                f"{p} is neither a feed URL nor a file or folder here; give a feed's http(s) "
+                "URL or an existing path."
+            )
     a = _assistant()
     try:
         while True:
-            results, report = a.watch(args.feeds)
             stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            for r in results:
-                print(f"[{stamp}] {r.line()}")
-                for problem in r.problems:
-                    print(f"  failed: {problem}", file=sys.stderr)
-            print(f"[{stamp}] index: {report.summary()}")
+            failed = []
+            if feeds:
+                results, report = a.watch(feeds)
+                for r in results:
+                    print(f"[{stamp}] {r.line()}")
+                    for problem in r.problems:
+                        print(f"  failed: {problem}", file=sys.stderr)
+                print(f"[{stamp}] index: {report.summary()}")
+                failed.append(all(r.error for r in results))
+            if paths:
+                # Ingest is incremental: unchanged files cost a hash, nothing is re-embedded.
+                report = a.ingest(paths)
+                _print_rejected(report)
+                print(f"[{stamp}] {', '.join(paths)}: {report.summary()}")
+                failed.append(_all_rejected(report))
             if not args.every:
-                return 1 if all(r.error for r in results) else 0
+                return 1 if all(failed) else 0
             time.sleep(args.every * 60)
     except KeyboardInterrupt:
         print("stopped: feeds refreshed so far are saved; the next watch goes on.", file=sys.stderr)
@@ -241,7 +272,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
     p.add_argument("--json", action="store_true")
     p = add("watch", cmd_watch)
-    p.add_argument("feeds", nargs="+", metavar="FEED_URL")
+    p.add_argument("feeds", nargs="+", metavar="FEED_URL_OR_PATH")
     p.add_argument("--every", type=_minutes, metavar="MINUTES", help="refresh every MINUTES")
     p = add("ask", cmd_ask)
     p.add_argument("question")

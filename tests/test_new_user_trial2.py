@@ -12,6 +12,9 @@ import pytest
 
 from index.extract import extract_page
 from index.loaders import read_file
+from tests.test_cli_input import env
+
+__all__ = ["env"]  # the fixture: a fresh home, extractive answers, no progress bars
 
 BODY = "".join(
     f"<p>{s}</p>"
@@ -127,3 +130,24 @@ def test_a_pronoun_after_a_refusal_or_a_sentence_is_left_alone() -> None:
     for answer in ("The articles I have do not say.", "The board fired him on Friday [1]."):
         turn = [WHO_TURN[0], {"role": "assistant", "content": answer}]
         assert condense("Where did he go?", turn, 1000).startswith("Where did he go? (")
+
+
+def test_watch_keeps_a_folder_indexed(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `assistant watch FOLDER` said "only http(s) URLs with a host can be fetched": a folder
+    # of articles could not be kept fresh the way a feed is.
+    from assistant.cli import main
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    story = folder / "port.txt"
+    story.write_text("Port opens terminal\n\n" + BODY.replace("<p>", "").replace("</p>", "\n"))
+    assert main(["watch", str(folder)]) == 0
+    assert "1 indexed" in capsys.readouterr().out
+    story.write_bytes(b"\xff\xfe\x00")  # broken between two refreshes: the article is kept
+    assert main(["watch", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert "1 kept" in captured.out and "port.txt" in captured.err
+    assert main(["watch", str(tmp_path / "nowhere")]) == 2
+    assert "neither a feed URL nor a file or folder" in capsys.readouterr().err
