@@ -100,11 +100,7 @@ def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) ->
     out: list[Evidence] = []
     used: set[tuple[int, int]] = set()
     for i, mention in enumerate(mentions):
-        # A source's claim follows its name ("does the Fortune article suggest X, while ..."),
-        # or, when nothing does, precedes it ("... as reported by TechCrunch").
-        lo, hi = mention.end, mentions[i + 1].start if i + 1 < len(mentions) else len(question)
-        if len(content_words(question[lo:hi])) < 3:
-            lo, hi = (mentions[i - 1].end if i else 0), mention.start
+        lo, hi = _claim_span(question, mentions, i)
         claim = question[lo:hi]
         dates = tuple(d.iso for d in dated if lo <= d.start < hi and not d.bound)
         # The same source again: with no date to tell its articles apart, another article
@@ -138,6 +134,61 @@ def evidence(question: str, passages: list[Hit], candidates: list[Candidate]) ->
         )
     found = [e for e in out if e.candidate is not None]
     return out if len(found) >= 2 else []
+
+
+def _claim_span(question: str, mentions: list[SourceMention], i: int) -> tuple[int, int]:
+    """Where the question states its claim about the i-th named source: after its name ("does
+    the Fortune article suggest X, while ..."), or, when nothing follows, before it ("... as
+    reported by TechCrunch")."""
+    mention = mentions[i]
+    lo, hi = mention.end, mentions[i + 1].start if i + 1 < len(mentions) else len(question)
+    if len(content_words(question[lo:hi])) < 3:
+        lo, hi = (mentions[i - 1].end if i else 0), mention.start
+    return lo, hi
+
+
+# What joins one source's claim to the next ("..., while the", "... compared to the").
+_JOINER = re.compile(
+    r"[\s,;'\"‘’“”]*(?:\b(?:while|whereas|and|but|or|as|than|in\s+contrast\s+to|"
+    r"compared\s+to|similar(?:ly)?\s+to(?:\s+how)?|in\s+the\s+same\s+way\s+that|align\s+with|"
+    r"the|a|an|other|another|also|article|report|does|did|do|from|by|in)\b[\s,;'\"‘’“”]*)*$",
+    re.I,
+)
+
+
+# The rest of the source's name before its claim ("' article", "'s report").
+_LEADER = re.compile(
+    r"^[\s'\"‘’“”]*(?:s\s+)?(?:(?:news\s+)?(?:article|report|piece|story)s?\b)?", re.I
+)
+
+
+def clause_of(question: str, passages: list[Hit], n: int) -> str | None:
+    """The question's claim about the source of passage n (1-based), as a question of its own
+    ("Did TechCrunch report X, while The Verge reported Y?" -> "Did report Y?" for a passage
+    of The Verge), or None when the question names that source nowhere. A verdict on a
+    compound question stands on each source's sentence for that source's clause (issue 15:
+    each clause against the article it cites), not on the whole question. With the source
+    named twice, the clause whose words the passage holds most of; with dates in the
+    question, the clause of the passage's day."""
+    if not 1 <= n <= len(passages):
+        return None
+    chunk = passages[n - 1].chunk
+    mentions = _mentions(question, passages)
+    dated = find_dates(question)
+    text = content_words(chunk.text)
+    best: tuple[int, int, str] | None = None
+    for i, mention in enumerate(mentions):
+        if chunk.source not in mention.sources:
+            continue
+        lo, hi = _claim_span(question, mentions, i)
+        days = {d.iso for d in dated if lo <= d.start < hi and not d.bound}
+        on_day = not days or (chunk.published_at or "")[:10] in days
+        claim = _JOINER.sub("", _LEADER.sub("", question[lo:hi])).strip(" ,;:'\"‘’“”?")
+        words = content_words(claim) - _FRAMING
+        rank = (int(on_day), len(words & text))
+        if claim and (best is None or rank > best[:2]):
+            best = (*rank, claim)
+    return f"Did {best[2]}?" if best else None
 
 
 def _best_for_claim(

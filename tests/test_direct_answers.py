@@ -402,3 +402,36 @@ def test_an_acronym_is_no_person() -> None:
     )
     q = "Who is the VP of the IIHS Vehicle Research Center?"
     assert find_answers(q, passages, rank_sentences(q, passages, None)) == []
+
+
+ACME = [
+    ("TechCrunch", "2023-10-01", "Acme raised 40 million dollars in new funding."),
+    ("The Verge", "2023-12-15", "Acme faces a lawsuit over its data practices."),
+    ("Wired", "2023-12-20", "Acme hired a new chief executive."),
+]
+
+
+def test_each_source_has_its_own_clause_of_the_question() -> None:
+    from assistant.verdicts import clause_of
+
+    passages = hits(ACME)
+    q = (
+        "Does the TechCrunch article report that Acme raised new funding, while 'The Verge' "
+        "article reports a lawsuit over Acme's data practices?"
+    )
+    # Each clause without the other source's claim or the words that join them.
+    assert clause_of(q, passages, 1) == "Did report that Acme raised new funding?"
+    assert clause_of(q, passages, 2) == "Did reports a lawsuit over Acme's data practices?"
+    assert clause_of(q, passages, 3) is None  # Wired: the question does not name it
+    assert clause_of(q, passages, 4) is None
+    # One outlet twice: the clause of the passage's day, even where the passage shares no
+    # more of its words than of the other clause's.
+    twice = hits([("TechCrunch", ACME[0][1], ACME[0][2]), ("TechCrunch", ACME[1][1], ACME[2][2])])
+    q2 = (
+        "Between the TechCrunch report on Acme's funding published on October 1, 2023, and "
+        "the TechCrunch report on the lawsuit published on December 15, 2023, was there a "
+        "change in the portrayal of Acme?"
+    )
+    assert "funding" in (clause_of(q2, twice, 1) or "")
+    assert "lawsuit" in (clause_of(q2, twice, 2) or "")
+    assert "funding" not in (clause_of(q2, twice, 2) or "")
