@@ -24,7 +24,34 @@ class PdfPages:
 def _tidy(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     text = re.sub(r"[ \t]+\n", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return _unwrap(re.sub(r"\n{3,}", "\n\n", text).strip())
+
+
+def _soft_break(before: str, after: str) -> bool:
+    """A PDF line break inside a sentence: the next line goes on in lower case ("night,\n
+    forcing 450 residents"), or a number follows a line of prose ("will cost\n18 million").
+    A heading, a list item or a table row starts its line otherwise."""
+    if not before or not after or before[-1] in '.!?:;"”’)':
+        return False
+    if after[0].islower():
+        return True
+    # A prose line is long; a table header ("Year Cost") above a row of figures is not.
+    prose = len(before.split()) >= 5
+    return after[0].isdigit() and prose and (before[-1].islower() or before[-1] == ",")
+
+
+def _unwrap(text: str) -> str:
+    """Lines re-joined into the sentences they wrap: a sentence split by a line break was
+    cited from its middle ("forcing 450 residents ...")."""
+    lines = text.split("\n")
+    out = lines[:1]
+    for line in lines[1:]:
+        if _soft_break(out[-1].rstrip(), line.lstrip()):
+            glue = "" if out[-1].endswith("-") and line[:1].islower() else " "
+            out[-1] = out[-1].rstrip() + glue + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _meta_str(value: object) -> str | None:

@@ -151,3 +151,21 @@ def test_watch_keeps_a_folder_indexed(
     assert "1 kept" in captured.out and "port.txt" in captured.err
     assert main(["watch", str(tmp_path / "nowhere")]) == 2
     assert "neither a feed URL nor a file or folder" in capsys.readouterr().err
+
+
+def test_pdf_lines_wrapped_inside_a_sentence_are_joined() -> None:
+    # Each PDF line was its own line of text, so the sentence splitter cut "...will cost" from
+    # "18 million euros ..." and the answer cited "18 million euros and take until March 2024".
+    from index.pdf import pdf_pages
+    from tests.pdfmaker import make_pdf
+
+    pages = [
+        ["Flood report", "The river rose 3.2 metres on Sunday night,", "forcing 450 people out."],
+        ["Repairs to the dike will cost", "18 million euros.", "Year Cost", "2023 12", "2024 6"],
+    ]
+    texts = pdf_pages(make_pdf(pages), "flood.pdf").texts
+    assert texts[0] == (
+        "Flood report\nThe river rose 3.2 metres on Sunday night, forcing 450 people out."
+    )
+    # A table's rows and a heading keep their own lines.
+    assert texts[1] == "Repairs to the dike will cost 18 million euros.\nYear Cost\n2023 12\n2024 6"
