@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 import time
 import urllib.robotparser
 from collections.abc import Callable
@@ -97,6 +98,27 @@ def parse_feed(body: bytes, url: str, headers: dict[str, str] | None = None) -> 
             )
         )
     return feed
+
+
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.I)
+_FEED_TYPE = re.compile(rb"""type\s*=\s*["']?application/(rss|atom)\+xml""", re.I)
+_HREF = re.compile(rb"""href\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def page_not_feed(body: bytes, url: str) -> AssistantError:
+    """The error for a web page given where a feed belongs, naming the feed the page
+    advertises (<link rel="alternate" type="application/rss+xml">) when it has one."""
+    for tag in _LINK_TAG.findall(body[:65536]):
+        href = _HREF.search(tag)
+        if _FEED_TYPE.search(tag) and b"alternate" in tag.lower() and href:
+            feed = urljoin(url, href.group(1).decode("utf-8", "replace").strip())
+            return AssistantError(
+                f"{url} is a web page, not a feed; its feed is {feed}: watch that."
+            )
+    return AssistantError(
+        f"{url} is a web page, not an RSS or Atom feed, and names no feed; watch the site's feed "
+        "URL, or index the page itself with `assistant ingest URL` (Articles tab on the page)."
+    )
 
 
 def _site_name(meta: Any, url: str) -> str:

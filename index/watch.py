@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import AssistantError
-from index.feeds import Polite, entry_article, parse_feed
+from index.feeds import Polite, entry_article, page_not_feed, parse_feed
 from index.fetch import FetchLimits
-from index.loaders import Article
+from index.loaders import Article, body_kind
 from index.lock import write_lock
 
 Progress = Callable[[int, int, str], None]
@@ -242,6 +242,9 @@ class FeedWatcher:
             result.archive = archive if archive.exists() else None
             self._save_status(url, result.line())
             return result
+        if body_kind(resp) == "html":
+            # feedparser's own complaint about a page was "mismatched tag; give ... a page URL".
+            raise page_not_feed(resp.body, resp.url)
         feed = parse_feed(resp.body, resp.url, resp.headers)
         result = FeedResult(url, feed.title)
         done: dict[str, str] = {}

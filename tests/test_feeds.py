@@ -367,3 +367,15 @@ def test_one_refresh_at_a_time_per_home(site: Server, tmp_path: Path) -> None:
     assert "is writing to" in busy.error and site.hits("/rdf") == 0
     (res,) = w.refresh([site.url("/rdf")])
     assert res.new == 1
+
+
+def test_a_page_given_as_a_feed_names_the_feed_it_advertises(site: Server, tmp_path: Path) -> None:
+    # feedparser's complaint about a page was "mismatched tag; give the feed's own URL or a page
+    # URL", to a user who had given a page URL.
+    link = b'<link rel="alternate" type="application/rss+xml" title="All news" href="/rss">'
+    site.routes["/home"] = Reply(
+        200, news_page("Home", ["Front page."]).replace(b"<head>", b"<head>" + link), HTML
+    )
+    advertised, bare = watcher(tmp_path).refresh([site.url("/home"), site.url("/a/ferry")])
+    assert f"its feed is {site.url('/rss')}" in advertised.line(), advertised.line()
+    assert "web page" in bare.line() and "names no feed" in bare.line()
