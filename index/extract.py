@@ -8,7 +8,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 # Fewer characters than this from trafilatura means it missed the article (a page that is one
@@ -215,3 +215,32 @@ def _jsonld_date(raw: str) -> str | None:
                 return value.strip()
             stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
     return None
+
+
+def record_date(value: Any) -> str | None:
+    """An article record's published_at as ISO 8601: kept as written when it already starts
+    with YYYY-MM-DD (the stored form of every corpus so far), read from RFC 2822 ("Sun, 05
+    Nov 2023 10:00:00 +0100"), epoch seconds or "November 5, 2023"; None when it is no date.
+    Filters and "latest" compare the first 10 characters, so "yesterday" or "Sun, 05 Nov"
+    kept verbatim passed every date_from and failed every date_to."""
+    from email.utils import parsedate_to_datetime
+
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 1e11 else value  # JavaScript's milliseconds
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip()
+    if re.match(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    if re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2}", text):
+        return _parse_day(text.replace("/", "-"))
+    if text.isdigit():
+        return record_date(int(text))
+    try:
+        return parsedate_to_datetime(text).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return _parse_day(text)

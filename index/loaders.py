@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from index.decode import decode_bytes
 from index.errors import AssistantError
-from index.extract import extract_page, html_to_text
+from index.extract import extract_page, html_to_text, record_date
 from index.fetch import FetchLimits, Response, fetch
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -121,7 +121,7 @@ def _record_to_article(rec: Any, origin: str, where: str, index: int) -> Article
         source=str(rec.get("source") or ""),
         url=url,
         path=None if url else origin,
-        published_at=str(rec["published_at"]) if rec.get("published_at") else None,
+        published_at=record_date(rec.get("published_at")),
         extra=extra,
     )
 

@@ -3,6 +3,7 @@ pinned by a test that fails without its fix."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -169,3 +170,48 @@ def test_pdf_lines_wrapped_inside_a_sentence_are_joined() -> None:
     )
     # A table's rows and a heading keep their own lines.
     assert texts[1] == "Repairs to the dike will cost 18 million euros.\nYear Cost\n2023 12\n2024 6"
+
+
+def test_upload_rejections_name_the_uploaded_file_not_the_server_copy(tmp_path: Path) -> None:
+    # The Articles tab said "/srv/.../home/uploads/empty.txt: the file has no text", a path on
+    # the server that the person uploading never chose.
+    from assistant import Assistant, Settings
+    from ui.articles import add_articles
+
+    a = Assistant(Settings(home=tmp_path / "home", llm="extractive", progress=False))
+    empty = tmp_path / "picked" / "empty.txt"
+    empty.parent.mkdir()
+    empty.write_text("")
+    table, _ = add_articles(a, [str(empty)], "", lambda *args, **kwargs: None)
+    (row,) = table.values.tolist()
+    assert row[:2] == ["empty.txt", "rejected"]
+    assert row[4].startswith("empty.txt: the file has no text"), row[4]
+    assert str(tmp_path / "home") not in row[4]
+
+
+def test_record_dates_are_read_or_dropped_never_stored_verbatim(tmp_path: Path) -> None:
+    # "yesterday" and "Sun, 05 Nov 2023 ..." were stored as written; date filters compare the
+    # first 10 characters, so such an article passed every "from" and failed every "to".
+    records = [
+        {"title": "A", "body": "The lake froze early.", "published_at": "yesterday"},
+        {
+            "title": "B",
+            "body": "The zoo got a giraffe.",
+            "published_at": "Sun, 05 Nov 2023 10:00:00 +0100",
+        },
+        {"title": "C", "body": "Rain flooded roads.", "published_at": 1700000000},
+        {
+            "title": "D",
+            "body": "A bridge opened.",
+            "published_at": "2023-11-27 08:45:59.000000000Z",
+        },
+    ]
+    p = tmp_path / "records.json"
+    p.write_text(json.dumps(records))
+    dates = [a.published_at for a in read_file(p).articles]
+    assert dates == [
+        None,
+        "2023-11-05T10:00:00+01:00",
+        "2023-11-14T22:13:20+00:00",
+        "2023-11-27 08:45:59.000000000Z",  # an ISO date is kept as written: ids stay stable
+    ]

@@ -4,6 +4,7 @@ see what is indexed, and forget an article."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,7 +90,7 @@ def build(assistant: Any) -> ArticleWidgets:
     gr.Markdown("### Add articles")
     with gr.Row(equal_height=False):
         files = gr.File(
-            label="Article files (.txt, .md, .html, .json, .jsonl)",
+            label="Article files (.txt, .md, .html, .pdf, .json, .jsonl)",
             file_count="multiple",
             file_types=sorted(SUPPORTED),
             type="filepath",
@@ -202,7 +203,7 @@ def add_articles(
         try:
             report = assistant.ingest([target], progress=True)
         except AssistantError as err:
-            rows.append([label, "rejected", "", "", str(err)])
+            rows.append([label, "rejected", "", "", str(err).replace(f"{dest}{os.sep}", "")])
             continue
         except Exception as err:  # keep going with the other inputs
             log.exception("ingesting %s failed", target)
@@ -210,9 +211,9 @@ def add_articles(
             continue
         for item in report.items:
             key = Path(item.key).name if item.key.startswith(str(dest)) else item.key
-            rows.append(
-                [key or label, item.status, item.title, str(item.chunks or ""), item.reason]
-            )
+            # Reasons named the server's copy ("/srv/home/uploads/a.txt: ..."), not the upload.
+            why = (item.reason or "").replace(f"{dest}{os.sep}", "")
+            rows.append([key or label, item.status, item.title, str(item.chunks or ""), why])
     progress((len(inputs), len(inputs)), desc="Done")
     counts: dict[str, int] = {}
     for r in rows:
