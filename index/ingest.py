@@ -80,9 +80,13 @@ class _Gathered:
     items: list[tuple[str, Article]] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)  # folders/files whose removals we track
     unread: set[str] = field(default_factory=set)  # files that could not be read this time
+    read: set[str] = field(default_factory=set)  # a file named twice (folder and file) once
 
 
 def _load(path: Path, report: IngestReport, out: _Gathered) -> None:
+    if str(path.resolve()) in out.read:
+        return  # it was reported as a copy of itself ("1 indexed, 1 copy" for one article)
+    out.read.add(str(path.resolve()))
     result = read_file(path)
     if result.question_set:
         reason = f"{path} is a question set, not articles; score with `assistant eval {path}`."

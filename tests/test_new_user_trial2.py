@@ -215,3 +215,17 @@ def test_record_dates_are_read_or_dropped_never_stored_verbatim(tmp_path: Path) 
         "2023-11-14T22:13:20+00:00",
         "2023-11-27 08:45:59.000000000Z",  # an ISO date is kept as written: ids stay stable
     ]
+
+
+def test_a_file_named_twice_is_read_once(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `assistant ingest news news/port.txt` said "1 indexed, 1 copy": the file was a wire
+    # copy of itself.
+    from assistant.cli import main
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "port.txt").write_text("Port opens terminal\n\n" + BODY.replace("</p>", "\n"))
+    assert main(["ingest", str(folder), str(folder / "port.txt")]) == 0
+    assert capsys.readouterr().out.startswith("1 indexed; ")
