@@ -41,6 +41,7 @@ class Entry:
     author: str | None
     feed_html: str  # the entry's own content (content:encoded, atom content) or summary
     fingerprint: str  # changes when the feed changes what it says about the entry
+    has_page: bool = True  # False: the entry has no link, only its id; its text is the feed's
 
 
 @dataclass
@@ -77,6 +78,12 @@ def parse_feed(body: bytes, url: str, headers: dict[str, str] | None = None) -> 
     feed = Feed(url, title, _site_name(meta, url))
     for e in parsed.entries:
         link = str(e.get("link") or "").strip()
+        has_page = True
+        web = urlsplit(link).scheme in ("http", "https") or link.startswith("/")
+        if link and e.get("guidislink") and not web:
+            # An RSS <guid> that is no URL ("story-123") is what feedparser gave as the link:
+            # fetching host/story-123 404s, and its full text was cited under that made-up URL.
+            link, has_page = f"{url}#{link}", False
         if not link:
             continue  # an entry without a link has no page to index or key to track it by
         content = e.get("content") or []
@@ -95,6 +102,7 @@ def parse_feed(body: bytes, url: str, headers: dict[str, str] | None = None) -> 
                 author=str(e.get("author") or "").strip() or None,
                 feed_html=html,
                 fingerprint=hashlib.sha256(said.encode("utf-8")).hexdigest()[:32],
+                has_page=has_page,
             )
         )
     return feed
@@ -206,6 +214,8 @@ def entry_article(entry: Entry, feed: Feed, polite: Polite) -> Article:
     text, page_title, page_site, page_date, author = "", "", "", None, entry.author
     page_error: AssistantError | None = None
     try:
+        if not entry.has_page:
+            raise AssistantError(f"{entry.link}: the entry has no link and too little text.")
         resp = polite.get(entry.link)
         got = articles_from_response(resp, polite.limits, allow_feed=False)
         if got:
@@ -230,7 +240,7 @@ def entry_article(entry: Entry, feed: Feed, polite: Polite) -> Article:
         title=entry.title or page_title or entry.link,
         key=entry.link,
         source=page_site or feed.site,
-        url=entry.link,
+        url=entry.link if entry.has_page else None,
         published_at=entry.published_at or page_date,
         extra={"author": author, "feed": feed.url} if author else {"feed": feed.url},
     )

@@ -379,3 +379,23 @@ def test_a_page_given_as_a_feed_names_the_feed_it_advertises(site: Server, tmp_p
     advertised, bare = watcher(tmp_path).refresh([site.url("/home"), site.url("/a/ferry")])
     assert f"its feed is {site.url('/rss')}" in advertised.line(), advertised.line()
     assert "web page" in bare.line() and "names no feed" in bare.line()
+
+
+def test_an_entry_whose_guid_is_no_url_is_not_fetched_as_a_page(
+    site: Server, tmp_path: Path
+) -> None:
+    # feedparser gives an RSS <guid>story-7</guid> as the entry's link: the watcher fetched
+    # host/story-7 (404) and cited the feed's full text under that made-up URL.
+    long_text = "The harbour board voted to close the old ferry pier on Friday. " * 8
+    items = "".join(
+        f"<item><title>Pier {n}</title><guid>story-{n}</guid><description>{text}</description>"
+        "</item>"
+        for n, text in ((7, long_text), (8, "Too short to index."))
+    )
+    body = f"<rss version='2.0'><channel><title>Harbour</title>{items}</channel></rss>"
+    site.routes["/guids"] = Reply(200, body.encode(), {"Content-Type": "application/rss+xml"})
+    (result,) = watcher(tmp_path).refresh([site.url("/guids")])
+    (article,) = result.articles
+    assert article.url is None and article.title == "Pier 7" and "ferry pier" in article.text
+    assert result.failed == 1 and "has no link" in result.problems[0]
+    assert site.hits("/story-7") == site.hits("/story-8") == 0
