@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -49,8 +50,10 @@ def one_blas_thread() -> Any:
     cosines by an ulp)."""
     global _BLAS
     if _BLAS is None:
-        from threadpoolctl import ThreadpoolController
-
+        try:  # installed with sentence-transformers (scikit-learn's dependency)
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - then BLAS keeps its own thread count
+            return contextlib.nullcontext()
         _BLAS = ThreadpoolController()
     return _BLAS.limit(limits=1, user_api="blas")
 
