@@ -100,10 +100,7 @@ class NameWords:
             return False
         if word.lower() in self.lower:
             return True
-        if not (opening and word[1:].islower()):
-            return False
-        forms = lexicon.base_forms(word) | {word.lower()[:-1] if word.endswith("s") else ""}
-        return lexicon.is_word(word) or bool(forms & _common_nouns())
+        return opening and word[1:].islower() and _dictionary_word(word)
 
     def all_common(self, words: list[str]) -> bool:
         """Whether every word of a run is one the passages write lower-case."""
@@ -129,11 +126,11 @@ class NameWords:
             return n if n and " ".join(words[n:]).lower() in self.alone else 0
         for n in range(1, len(words)):
             head, rest = words[:n], words[n:]
-            if not all(self.common(w, False) or lexicon.is_word(w) for w in head):
+            if not all(self.common(w, False) or _dictionary_word(w) for w in head):
                 return 0
             if (
                 " ".join(head).lower() in self.alone_mid
-                and not any(w.lower() in self.lower for w in rest)
+                and all(_name_shaped(w) and w.lower() not in self.lower for w in rest)
                 and " ".join(rest).lower() in self.alone
             ):
                 return n
@@ -141,22 +138,36 @@ class NameWords:
 
 
 @lru_cache(maxsize=1)
-def _common_nouns() -> frozenset[str]:
-    """WordNet's one-word nouns that it writes lower-case ("winner", "list"; not "India");
-    empty without the WordNet files (assistant/lexicon.py says where they are read)."""
-    path = lexicon.WORDNET_DIR / "data.noun"
-    if not path.exists():
-        return frozenset()
+def _lowercase_lemmas() -> frozenset[str]:
+    """WordNet's one-word lemmas of any part of speech that it writes lower-case ("winner",
+    "check", "champion"; not "India" or "European"); empty without the WordNet files
+    (assistant/lexicon.py says where they are read)."""
     out: set[str] = set()
-    for line in path.read_text(encoding="latin-1").splitlines():
-        if line.startswith(" "):
+    for name in ("noun", "verb", "adj", "adv"):
+        path = lexicon.WORDNET_DIR / f"data.{name}"
+        if not path.exists():
             continue
-        head = line.split(" ", 4 + 2 * int(line.split(" ", 4)[3], 16))
-        for i in range(int(head[3], 16)):
-            word = head[4 + 2 * i]
-            if word.islower() and "_" not in word:
-                out.add(word)
+        for line in path.read_text(encoding="latin-1").splitlines():
+            if line.startswith(" "):
+                continue
+            head = line.split(" ", 4 + 2 * int(line.split(" ", 4)[3], 16))
+            for i in range(int(head[3], 16)):
+                word = re.sub(r"\(.*\)$", "", head[4 + 2 * i])
+                if word.islower() and "_" not in word:
+                    out.add(word)
     return frozenset(out)
+
+
+def _dictionary_word(word: str) -> bool:
+    """Whether WordNet writes the word, in one of its base forms, lower-case."""
+    low = word.lower()
+    forms = lexicon.base_forms(low) | ({low[:-1]} if low.endswith("s") else set())
+    return bool(forms & _lowercase_lemmas())
+
+
+def _name_shaped(word: str) -> bool:
+    # "Australia", "Bankman-Fried"; not an acronym ("Steam Deck OLED" is one product).
+    return word[:1].isupper() and any(c.islower() for c in word)
 
 
 def _opens_clause(sentence: str, at: int) -> bool:

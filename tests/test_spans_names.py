@@ -73,8 +73,12 @@ def test_names_are_kept_whole() -> None:
             "The New York Times reported it. New York Times editors said new rules apply.",
             "Golden State Warriors won. The team is golden and the state is happy.",
             "Former President Donald Trump said so. Trump lost.",
+            "Groups said the European Commission listened. European lawmakers agreed. The "
+            "Commission replied.",
         ]
     )
+    got = names("Groups said the European Commission listened.", lex)
+    assert got == ["European Commission"]
     assert names("New York Times editors said new rules apply.", lex) == ["New York Times"]
     assert names("Golden State Warriors won.", lex) == ["Golden State Warriors"]
     assert names("Former President Donald Trump said so.", lex) == ["Donald Trump"]
