@@ -277,9 +277,10 @@ def _llm_name(target: EvalTarget) -> str:
 
 
 def _documents(target: EvalTarget) -> int | None:
-    manifest = getattr(target, "manifest", None)
-    docs = getattr(manifest, "documents", None)
-    return len(docs) if docs is not None else None
+    # The catalog counts them (an Assistant); a target without one (a benchmark's) says None.
+    home = getattr(target, "home", None)
+    catalog = getattr(home, "catalog", None)
+    return catalog.count_articles() if catalog is not None else None
 
 
 # -- command line -----------------------------------------------------------------------

@@ -98,6 +98,12 @@ def question_from_record(record: Any, where: str, number: int) -> Question:
         )
     answers = _strings(record.get("answers", record.get("answer")), where, "answers")
     unanswerable = _bool(record.get("unanswerable", False), where)
+    if not answers and not unanswerable and not record.get("evidence"):
+        # A typo in the key ("answer s") would leave the question silently unscored.
+        raise AssistantError(
+            f"{where} has no 'answers': give the acceptable answers (or the 'evidence' for a "
+            'retrieval-only set), or "unanswerable": true when the articles cannot say.'
+        )
     return Question(
         question=text.strip(),
         answers=[] if unanswerable else answers,
@@ -179,6 +185,12 @@ def _load_csv(path: Path, text: str) -> list[Question]:
                 f"{where} has an empty 'question' cell: fill it or delete the row."
             )
         unanswerable = _bool(row.get("unanswerable", ""), where)
+        given = _split_bar(row.get("answers", row.get("answer"))) or _split_bar(row.get("evidence"))
+        if not unanswerable and not given:
+            raise AssistantError(
+                f"{where} has no 'answers' cell: give the acceptable answers separated by "
+                "'|' (or the evidence for a retrieval-only set), or unanswerable = true."
+            )
         out.append(
             Question(
                 question=row["question"].strip(),

@@ -188,6 +188,27 @@ def test_loader_errors_are_one_line(tmp_path: Path) -> None:
     noq.write_text('{"answers": ["a"]}\n', encoding="utf-8")
     with pytest.raises(AssistantError, match="line 1 has no 'question'"):
         load_questions(noq)
+    # A new-user trial: a typo in the key left the question silently unscored.
+    typo = tmp_path / "typo.jsonl"
+    typo.write_text('{"question": "q?", "answer s": ["a"]}\n', encoding="utf-8")
+    with pytest.raises(AssistantError, match="line 1 has no 'answers'"):
+        load_questions(typo)
+    nocell = tmp_path / "nocell.csv"
+    nocell.write_text("question,answers\nq?,\n", encoding="utf-8")
+    with pytest.raises(AssistantError, match="line 2 has no 'answers' cell"):
+        load_questions(nocell)
+    retrieval_only = tmp_path / "evidence.jsonl"
+    retrieval_only.write_text('{"question": "q?", "evidence": ["a fact"]}\n', encoding="utf-8")
+    assert load_questions(retrieval_only)[0].evidence == ["a fact"]
+
+
+def test_eval_reports_the_documents_indexed(seeded_home: Path) -> None:
+    from assistant import Assistant, Settings
+
+    a = Assistant(Settings(home=seeded_home, llm="extractive", progress=False))
+    q = [Question(question="Who called the reports pure fiction?", answers=["Peskov"])]
+    meta = evaluate(a, q, progress=False).summary["meta"]
+    assert meta["documents"] == a.home.catalog.count_articles() >= 1, meta
 
 
 def test_select_type_sample_limit() -> None:
