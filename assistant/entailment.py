@@ -150,12 +150,28 @@ def _actor_runs(claim: str, ctx_text: str) -> list[set[str]]:
             runs[-1].add(stem(tok))
         elif tok.lower() in STOPWORDS or number_values(tok):
             runs.append(set())  # "Gilead and Biogen": two actors
+        elif _title_after_owner(toks, i, runs[-1], ctx_text):
+            # "Moscow's spokesman Dmitry Peskov": the possessor qualifies the title; the
+            # actor is the name after it (the possessor is checked as any other name).
+            runs[-1] = set()
         else:
             break
     for i, tok in enumerate(toks[:-1]):
         if tok.lower() == "by" and is_name(toks[i + 1], False, ctx_text):
             runs.append({stem(toks[i + 1])})
     return [r for r in runs if r]
+
+
+def _title_after_owner(toks: list[str], i: int, run: set[str], ctx_text: str) -> bool:
+    """Whether toks[i] is a lower-case title between a possessive name and a name."""
+    nxt = toks[i + 1] if i + 1 < len(toks) else ""
+    return (
+        i > 0
+        and bool(run)
+        and toks[i - 1].endswith("'s")
+        and toks[i][:1].islower()
+        and is_name(nxt, False, ctx_text)
+    )
 
 
 def _actor_names(claim: str, ctx_text: str) -> set[str]:

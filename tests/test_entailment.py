@@ -668,3 +668,16 @@ def test_round4_an_actor_referred_to_comes_from_just_before() -> None:
     # Where it names another party, the actor must be that one.
     swapped = "Senator Ruiz toured the plant in May. Lee's visit led Danfield to halt the layoffs."
     assert contradictions(claim, Context(swapped))
+
+
+def test_round4_the_actor_after_an_owner_s_title() -> None:
+    # "Moscow's spokesman Dmitry Peskov": the actor is Peskov; "Moscow" qualifies the title.
+    passage = "Kremlin spokesperson Dmitry Peskov denied the reports, calling them pure fiction."
+    claim = "Moscow's spokesman Dmitry Peskov denied the reports, calling them pure fiction."
+    reasons = contradictions(claim, Context(passage))
+    assert not any(r.startswith("actor") for r in reasons), reasons
+    # The named actor itself must still be the passage's.
+    assert contradictions(
+        "Moscow's spokesman Sergei Lavrov denied the reports, calling them pure fiction.",
+        Context(passage),
+    )
