@@ -180,23 +180,17 @@ def test_loader_errors_are_one_line(tmp_path: Path) -> None:
     with pytest.raises(AssistantError, match="line 2 is not valid JSON") as err:
         load_questions(bad)
     assert "\n" not in str(err.value)
-    nocol = tmp_path / "x.csv"
-    nocol.write_text("query,answer\nWho?,Ann\n", encoding="utf-8")
-    with pytest.raises(AssistantError, match="no 'question' column"):
-        load_questions(nocol)
-    noq = tmp_path / "noq.jsonl"
-    noq.write_text('{"answers": ["a"]}\n', encoding="utf-8")
-    with pytest.raises(AssistantError, match="line 1 has no 'question'"):
-        load_questions(noq)
-    # A new-user trial: a typo in the key left the question silently unscored.
-    typo = tmp_path / "typo.jsonl"
-    typo.write_text('{"question": "q?", "answer s": ["a"]}\n', encoding="utf-8")
-    with pytest.raises(AssistantError, match="line 1 has no 'answers'"):
-        load_questions(typo)
-    nocell = tmp_path / "nocell.csv"
-    nocell.write_text("question,answers\nq?,\n", encoding="utf-8")
-    with pytest.raises(AssistantError, match="line 2 has no 'answers' cell"):
-        load_questions(nocell)
+    # (file name, its text, the error); the last two from a new-user trial: a typo in the key
+    # left the question silently unscored.
+    for name, text, error in (
+        ("x.csv", "query,answer\nWho?,Ann\n", "no 'question' column"),
+        ("noq.jsonl", '{"answers": ["a"]}\n', "line 1 has no 'question'"),
+        ("typo.jsonl", '{"question": "q?", "answer s": ["a"]}\n', "line 1 has no 'answers'"),
+        ("nocell.csv", "question,answers\nq?,\n", "line 2 has no 'answers' cell"),
+    ):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(AssistantError, match=error):
+            load_questions(tmp_path / name)
     retrieval_only = tmp_path / "evidence.jsonl"
     retrieval_only.write_text('{"question": "q?", "evidence": ["a fact"]}\n', encoding="utf-8")
     assert load_questions(retrieval_only)[0].evidence == ["a fact"]
