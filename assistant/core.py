@@ -17,7 +17,7 @@ from assistant.citations import CitationChecker
 from assistant.direct import type_check
 from assistant.extractive import rank_sentences
 from assistant.progress import tqdm_progress
-from assistant.refusal import refusal_reason
+from assistant.refusal import out_of_range, refusal_reason
 from assistant.settings import Settings
 from index.embeddings import Embedder, OpenAIEmbedder, bundled_embedder
 from index.errors import AssistantError
@@ -230,12 +230,8 @@ class Assistant:
         )
         unindexed = self._current_index().analyse(standalone).unindexed_sources
         reason = refusal_reason(standalone, passages, candidates, unindexed, self.settings.refusal)
-        if not passages and (
-            (filters is not None and not filters.is_empty()) or (as_of and _has_period(standalone))
-        ):
-            reason = RefusalReason(
-                "no_articles_in_range", "No indexed article matches the source or date filters."
-            )
+        if not passages:
+            reason = out_of_range(standalone, filters, as_of) or reason
         timings["rank_ms"] = (time.perf_counter() - t) * 1000
         answer = Answer(
             answer=REFUSAL,
@@ -398,9 +394,3 @@ class Assistant:
             results += watcher.refresh([url], entry_progress(url) if show else None)
         archives = [str(r.archive) for r in results if r.archive]
         return results, (self.ingest(archives, progress=show) if archives else IngestReport())
-
-
-def _has_period(question: str) -> bool:
-    from index.timeref import resolve_time
-
-    return resolve_time(question).has_range

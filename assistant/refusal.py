@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
 from assistant.answer import RefusalReason
 from assistant.extractive import Candidate, question_coverage
 from assistant.settings import RefusalSettings
-from index.retrieval import Hit
+from index.retrieval import Filters, Hit
 from index.text import names, stem, words
 
 
@@ -83,3 +84,31 @@ def _as_written(question: str, stems: set[str], most: int = 4) -> str:
     """The question's own spelling of the missing names ("Pelosi, Kyiv", not "kyiv, pelosi")."""
     seen = dict.fromkeys(re.sub(r"['’]s$", "", w) for w in words(question) if stem(w) in stems)
     return ", ".join(list(seen)[:most]) or ", ".join(sorted(stems)[:most])
+
+
+def out_of_range(
+    question: str, filters: Filters | None, as_of: date | str | None
+) -> RefusalReason | None:
+    """Why no passage was found when filters or the question's own time narrowed the search,
+    naming the window ("last week" as of 2023-06-01 is 2023-05-25 to 2023-06-01); None when
+    nothing narrowed it."""
+    from index.timeref import resolve_time
+
+    filtered = filters is not None and not filters.is_empty()
+    scope = resolve_time(question, as_of) if as_of else None
+    if scope is None or not scope.has_range:
+        if not filtered:
+            return None
+        return RefusalReason(
+            "no_articles_in_range", "No indexed article matches the source or date filters."
+        )
+    start, end = scope.iso_range()
+    window = (
+        f"from {start} to {end}" if start and end else f"on or after {start}" if start
+        else f"on or before {end}"
+    )  # fmt: skip
+    extra = " and the source or date filters" if filtered else ""
+    return RefusalReason(
+        "no_articles_in_range",
+        f"No indexed article is dated {window} (the question's time as of {scope.as_of}){extra}.",
+    )

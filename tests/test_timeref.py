@@ -299,6 +299,11 @@ def test_ask_as_of(barrier_home: Path, capsys: pytest.CaptureFixture[str]) -> No
     empty = a.ask("What happened to the Veldmark flood barrier last week?", as_of="2023-09-20")
     assert empty.refused and empty.refusal_reason is not None
     assert empty.refusal_reason.code == "no_articles_in_range"
+    # The window is named (a new-user trial got "...matches the source or date filters" with
+    # no filter given).
+    assert "dated from 2023-09-11 to 2023-09-17" in empty.refusal_reason.message, (
+        empty.refusal_reason
+    )
     after = a.ask("What happened to the Veldmark flood barrier after the vote?")
     # The vote: "31 votes to 9", October 20; the debate of October 1 came before it.
     assert after.citations and {c.url for c in after.citations} <= {
