@@ -40,6 +40,7 @@ from assistant.text import (
     strip_markers,
     words,
 )
+from assistant.verdicts import clause_of
 from index.embeddings import Embedder
 from index.retrieval import Hit
 
@@ -211,7 +212,14 @@ class CitationChecker:
         if (
             kept
             and pending_bare
-            and not verdict_consistent(pending_bare[0], question or "", kept[0][0])
+            and not all(
+                # Each kept sentence against its own source's clause of the question (issue
+                # 15), not the first one against the whole compound question.
+                verdict_consistent(
+                    pending_bare[0], clause_of(question or "", passages, ns[0]) or question or "", c
+                )
+                for c, ns in kept
+            )
         ):
             dropped.append(pending_bare.pop(0))  # "Yes." beside a claim that says no
             reasons[dropped[-1]] = ["the verdict disagrees with the claim it stands beside"]

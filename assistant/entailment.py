@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from assistant.claim_frame import without_frame
 from assistant.claim_rules import admission, blame, hedges, intent, price, ranks, restriction
 from assistant.negation_heads import negation_heads
 from assistant.relations import (
@@ -185,6 +186,7 @@ def _all_names(claim: str, ctx_text: str) -> set[str]:
 
 def contradictions(claim: str, ctx: Context) -> list[str]:
     """Why the passage does not entail the claim (empty when it does)."""
+    claim = without_frame(claim, ctx)
     reasons: list[str] = []
     meta = ctx.metadata_terms()
     aligned: list[int] = []
@@ -387,6 +389,8 @@ def verdict_consistent(verdict: str, question: str, claim: str) -> bool:
     statement = _AUX.sub("", question.strip().rstrip("?"))
     opposed = bool(polarity(statement, claim)) or bool(polarity(claim, statement))
     if v == "yes":
-        return not opposed
+        # The statement read against the sentence only: a negation of the sentence's own
+        # ("it wasn't just to join a playoff contender", "No. 87") is not one of the claim.
+        return not polarity(statement, claim)
     restated = content_words(statement) <= content_words(claim)
     return opposed or not restated or number_values(statement) != number_values(claim)

@@ -37,26 +37,64 @@ _UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "fi
 _TENS = {w: 10 * i for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if w != "_"}  # fmt: skip
 
 
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_NUMBER_WORD = re.compile(
+    r"\b(?:(?:" + "|".join([*_UNITS, *_TENS, "hundred", *_SCALES]) + r")\b[\s-]*(?:and\s+)?)+",
+    re.I,
+)
+# Digits with a scale word or its abbreviation: "$3 billion", "$3B", "1.2 million", "600k".
+_SCALED_DIGITS = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|trillion|k|m|mn|bn|b)\b", re.I
+)
+_ABBREVIATED = {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9}
+
+
 def number_values(text: str) -> set[str]:
     """numbers() plus number words, a compound read as one number ("forty-five" is 45, not 40
-    and 5; "one hundred twenty-one" is 121)."""
-    out = numbers(text)
-    toks = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
-    i = 0
-    while i < len(toks):
-        total, j = 0, i
-        while j < len(toks) and (toks[j] in _UNITS or toks[j] in _TENS or toks[j] == "hundred"):
-            total = total * 100 if toks[j] == "hundred" else total + _UNITS.get(toks[j], 0)
-            total += _TENS.get(toks[j], 0)
-            j += 1
-        if j - i > 1 or (j - i == 1 and toks[i] not in ("one", "hundred")):
-            out.add(str(total))  # a lone "one" is mostly a pronoun ("one of the ...")
-        i = max(j, i + 1)
+    and 5; "five hundred forty-nine" is 549, not 5 and 549; "six hundred thousand" is 600000),
+    and digits with a scale word also as their full value ("$3 billion" and "$3B" hold
+    3000000000, as "three billion" does)."""
+    compounds: list[int] = []
+    rest = _NUMBER_WORD.sub(lambda m: _read_number(m, compounds), text)
+    out = numbers(rest) | {str(v) for v in compounds}
+    for m in _SCALED_DIGITS.finditer(text):
+        scale = m.group(2).lower()
+        value = float(m.group(1).replace(",", "")) * _SCALES.get(scale, _ABBREVIATED.get(scale, 1))
+        if value == int(value):
+            out.add(str(int(value)))
     return out
 
 
+def _read_number(m: re.Match[str], into: list[int] | None = None) -> str:
+    """A run of number words as digits ("five hundred forty-nine " -> "549 "), kept as written
+    when it is a lone "one", "hundred" or scale word (mostly not a number: "one of the ...")."""
+    toks = [t.lower() for t in re.findall(r"[A-Za-z]+", m.group(0)) if t.lower() != "and"]
+    if len(toks) == 1 and toks[0] in ("one", "hundred", *_SCALES):
+        return m.group(0)
+    total = current = 0
+    for t in toks:
+        if t in _SCALES:
+            total, current = total + max(current, 1) * _SCALES[t], 0
+        elif t == "hundred":
+            current = max(current, 1) * 100
+        else:
+            current += _UNITS.get(t, 0) + _TENS.get(t, 0)
+    if into is not None:
+        into.append(total + current)
+        return " "  # its words are not also numbers of their own
+    return f"{total + current} "
+
+
+_MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s+\d)")
+_MONTH_OF = {m[:3]: m for m in MONTHS}
+
+
 def tokens(text: str) -> list[str]:
-    return [w for w in words(text.replace("’", "'"))]
+    # Number words as digits ("five hundred forty-nine" is one number) and months in full
+    # ("Dec. 12" is "December 12"), so that both sides are read alike.
+    text = _NUMBER_WORD.sub(_read_number, text.replace("’", "'"))
+    text = _MONTH_ABBREVIATION.sub(lambda m: _MONTH_OF[m.group(1)[:3].lower()], text)
+    return [w for w in words(text)]
 
 
 def follow(toks: list[str], i: int) -> str:

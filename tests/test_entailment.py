@@ -77,6 +77,57 @@ def test_number_words() -> None:
     assert number_values("eighty-four drones") == {"84"}  # not 80 and 4 as well
 
 
+def test_number_words_read_as_one_number_with_scales() -> None:
+    # Round 4's held-apart probes: the words of a compound also stood as numbers of their own
+    # ("five hundred forty-nine" held 5, which the passage's "$549" lacks), and scale words
+    # were dropped ("six hundred thousand" read as 600).
+    assert number_values("five hundred forty-nine dollars") == {"549"}
+    assert number_values("six hundred ten participants") == {"610"}
+    assert number_values("more than six hundred thousand customers") == {"600000"}
+    assert number_values("three billion dollars") <= number_values("$3B in cash")
+    assert number_values("three billion dollars") <= number_values("$3 billion in cash")
+    assert number_values("one of the drones") == set()
+    price = Context("The Steam Deck OLED starts at $549 and ships on November 16th.")
+    assert (
+        contradictions("The Steam Deck OLED starts at five hundred forty-nine dollars.", price)
+        == []
+    )
+    assert contradictions("The Steam Deck OLED starts at five hundred ninety-nine dollars.", price)
+    study = Context("The study was published Tuesday (Dec. 12) in the journal JAMA.")
+    assert contradictions("The study was published on Tuesday, December 12, in JAMA.", study) == []
+    assert contradictions("The study was published on Tuesday, December 14, in JAMA.", study)
+
+
+def test_the_cited_outlet_and_date_frame_the_claim() -> None:
+    # "<outlet> reported on <date> that ...": the date is the article's (metadata), not one the
+    # passage must hold beside the claim's own dates.
+    ctx = Context(
+        "The Steam Deck OLED will be available to order on November 16th at 1PM ET.",
+        source="Engadget", published_at="2023-11-09",
+    )  # fmt: skip
+    said = "the Steam Deck OLED will be available to order on November 16th at 1PM ET."
+    assert contradictions(f"Engadget reported on November 9, 2023 that {said}", ctx) == []
+    assert contradictions(f"On November 9, 2023, Engadget reported that {said}", ctx) == []
+    # Another date or another outlet is not the article's: the frame stays and is checked.
+    assert contradictions(f"Engadget reported on October 9, 2023 that {said}", ctx)
+    assert contradictions(
+        "Engadget reported that the Steam Deck OLED will be available on November 18th.", ctx
+    )
+
+
+def test_a_yes_verdict_reads_the_claim_against_its_sentence_not_the_reverse() -> None:
+    from assistant.entailment import verdict_consistent
+
+    # MultiHop-RAG tuning questions (seeds 2, 3): right "Yes." verdicts were dropped for a
+    # negation of the evidence sentence's own ("it wasn't just luck", "without a defender").
+    q = "Did Sporting News report that Travis Kelce caught the winning touchdown?"
+    for own in ("it wasn't just luck", "without a defender near him", "never in doubt"):
+        sentence = f"Travis Kelce caught the winning touchdown, {own}."
+        assert verdict_consistent("Yes.", q, sentence), sentence
+    assert not verdict_consistent("Yes.", q, "Travis Kelce did not catch the winning touchdown.")
+    assert verdict_consistent("No.", q, "Travis Kelce did not catch the winning touchdown.")
+
+
 def test_antonyms_come_from_wordnet() -> None:
     if not lexicon.available():
         pytest.skip("WordNet files absent: apt-get install wordnet-base (see .ci/run)")
