@@ -242,10 +242,14 @@ class FeedWatcher:
             result.archive = archive if archive.exists() else None
             self._save_status(url, result.line())
             return result
-        if body_kind(resp) == "html":
-            # feedparser's own complaint about a page was "mismatched tag; give ... a page URL".
-            raise page_not_feed(resp.body, resp.url)
-        feed = parse_feed(resp.body, resp.url, resp.headers)
+        try:
+            feed = parse_feed(resp.body, resp.url, resp.headers)
+        except AssistantError:
+            # Only once feedparser fails: a feed served as text/html is still a feed. Its
+            # complaint about a page was "mismatched tag; give ... a page URL".
+            if body_kind(resp) == "html":
+                raise page_not_feed(resp.body, resp.url) from None
+            raise
         result = FeedResult(url, feed.title)
         done: dict[str, str] = {}
         for i, entry in enumerate(feed.entries):

@@ -379,6 +379,10 @@ def test_a_page_given_as_a_feed_names_the_feed_it_advertises(site: Server, tmp_p
     advertised, bare = watcher(tmp_path).refresh([site.url("/home"), site.url("/a/ferry")])
     assert f"its feed is {site.url('/rss')}" in advertised.line(), advertised.line()
     assert "web page" in bare.line() and "names no feed" in bare.line()
+    # A real feed that its server labels text/html is still read as a feed.
+    site.routes["/html-labelled"] = Reply(200, rss2(site.base), HTML)
+    (labelled,) = watcher(tmp_path).refresh([site.url("/html-labelled")])
+    assert not labelled.error and labelled.new >= 1, labelled.line()
 
 
 def test_an_entry_whose_guid_is_no_url_is_not_fetched_as_a_page(
