@@ -24,24 +24,29 @@ _FRAMES = (
 )
 
 
+_WEEKDAYS = frozenset(
+    stem(d) for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def _outlet_key(name: str) -> str:
+    return _NOT_ALNUM.sub("", name.lower().removeprefix("the "))
+
+
 def without_frame(claim: str, ctx: Context) -> str:
     """The claim without its opening "<outlet> reported on <date> that" when the outlet and the
     date are the cited article's own (its metadata supports them): the rules then read the
     claim itself, not the article's date against the passage's dates ("Engadget reported on
     November 9 that ... on November 16th")."""
-    squash = re.compile(r"[^a-z0-9]")
+    if not ctx.source:
+        return claim
     for frame in _FRAMES:
         m = frame.match(claim)
-        if not m or not ctx.source:
-            continue
-        if squash.sub("", m.group("src").lower().removeprefix("the ")) != squash.sub(
-            "", ctx.source.lower().removeprefix("the ")
-        ):
+        if not m or _outlet_key(m.group("src")) != _outlet_key(ctx.source):
             continue
         date = m.group("date") or ""
         said = {stem(w) for w in words(date) if not w[:1].isdigit()} | number_values(date)
-        days = {stem(d) for d in ("monday", "tuesday", "wednesday", "thursday", "friday",
-                                  "saturday", "sunday")}  # fmt: skip
-        if said - days <= ctx.metadata_terms():
+        if said - _WEEKDAYS <= ctx.metadata_terms():
             return claim[m.end() :]
     return claim

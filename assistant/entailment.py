@@ -387,10 +387,10 @@ def verdict_consistent(verdict: str, question: str, claim: str) -> bool:
     if v not in ("yes", "no") or not question.strip().endswith("?"):
         return True
     statement = _AUX.sub("", question.strip().rstrip("?"))
-    opposed = bool(polarity(statement, claim)) or bool(polarity(claim, statement))
     if v == "yes":
         # The statement read against the sentence only: a negation of the sentence's own
         # ("it wasn't just to join a playoff contender", "No. 87") is not one of the claim.
         return not polarity(statement, claim)
+    opposed = bool(polarity(statement, claim)) or bool(polarity(claim, statement))
     restated = content_words(statement) <= content_words(claim)
     return opposed or not restated or number_values(statement) != number_values(claim)

@@ -45,7 +45,7 @@ def _heads(
             continue  # "no longer" negates what follows "longer"; read as not-continuing
         for j in range(i + 1, min(i + 5, len(toks))):
             w = toks[j]
-            if w in _SKIP or (w in STOPWORDS and w not in ("like",)):
+            if w in _SKIP or w in STOPWORDS:
                 continue
             if _cue(w, deny=True):
                 break  # "did not deny": the deny rules read it

@@ -14,9 +14,11 @@ Each rule returns one-line reasons; an empty list means the rule holds.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant import lexicon
 from assistant.text import STOPWORDS, content_words, numbers, stem, words
+from index.text import SCALES, TENS, UNITS
 
 NEG_CUES = frozenset(["not", "no", "never", "without", "none", "nobody", "nothing", "neither", "nor", "cannot", "unable", "fail", "failed", "fails"])  # fmt: skip
 REPORTING = frozenset(["argue", "argues", "argued", "contend", "contends", "contended", "say", "said", "says", "told", "tell", "report", "reported", "reports", "reporting", "claim", "claimed", "claims", "claiming", "state", "stated", "states", "announce", "announced", "announces", "wrote", "write", "writes", "note", "noted", "notes", "noting", "warn", "warned", "warns", "warning", "explain", "explains", "explained", "add", "added", "adds"])  # fmt: skip
@@ -33,13 +35,12 @@ TEMPORAL_NAMES = frozenset(
     stem(w) for w in [*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday",
                       "saturday", "sunday"]
 )  # fmt: skip
-_UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}  # fmt: skip
-_TENS = {w: 10 * i for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if w != "_"}  # fmt: skip
 
 
-_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+# The shared number words (index/text.py); a claim may also say "trillion".
+_SCALES = {**SCALES, "trillion": 10**12}
 _NUMBER_WORD = re.compile(
-    r"\b(?:(?:" + "|".join([*_UNITS, *_TENS, "hundred", *_SCALES]) + r")\b[\s-]*(?:and\s+)?)+",
+    r"\b(?:(?:" + "|".join([*UNITS, *TENS, "hundred", *_SCALES]) + r")\b[\s-]*(?:and\s+)?)+",
     re.I,
 )
 # Digits with a scale word or its abbreviation: "$3 billion", "$3B", "1.2 million", "600k".
@@ -78,7 +79,7 @@ def _read_number(m: re.Match[str], into: list[int] | None = None) -> str:
         elif t == "hundred":
             current = max(current, 1) * 100
         else:
-            current += _UNITS.get(t, 0) + _TENS.get(t, 0)
+            current += UNITS.get(t, 0) + TENS.get(t, 0)
     if into is not None:
         into.append(total + current)
         return " "  # its words are not also numbers of their own
@@ -90,11 +91,17 @@ _MONTH_OF = {m[:3]: m for m in MONTHS}
 
 
 def tokens(text: str) -> list[str]:
+    return list(_tokens(text))  # a list of its own: some rules edit theirs
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
     # Number words as digits ("five hundred forty-nine" is one number) and months in full
-    # ("Dec. 12" is "December 12"), so that both sides are read alike.
+    # ("Dec. 12" is "December 12"), so that both sides are read alike. Cached: one check
+    # tokenizes the same claim and passage sentences for every rule.
     text = _NUMBER_WORD.sub(_read_number, text.replace("’", "'"))
     text = _MONTH_ABBREVIATION.sub(lambda m: _MONTH_OF[m.group(1)[:3].lower()], text)
-    return [w for w in words(text)]
+    return tuple(words(text))
 
 
 def follow(toks: list[str], i: int) -> str:
@@ -237,7 +244,7 @@ def _number_neighbours(tokens: list[str], skip_of: bool = True) -> list[tuple[st
     for i, t in enumerate(tokens):
         vals = (
             number_values(t)
-            if t[:1].isdigit() or t.lower() in _UNITS or t.lower() in _TENS
+            if t[:1].isdigit() or t.lower() in UNITS or t.lower() in TENS
             else {f"#{_ORDINALS[t.lower()]}"}
             if t.lower() in _ORDINALS
             else set()
