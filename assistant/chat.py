@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.text import STOPWORDS, content_words, names, words
+from assistant.text import MARKER_RE, STOPWORDS, content_words, names, words
 from prompts import render
 
 _FOLLOW_UP = re.compile(
@@ -19,7 +19,6 @@ Message = dict[str, str]
 
 _WHO = re.compile(r"^\s*(who|whom|whose|which)\b", re.I)
 _PERSON = re.compile(r"\b(he|she|him|they|them|his|her|their)\b(\s+[\w'’-]+)?", re.I)
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _NAME_GLUE = {"of", "the", "and", "de", "del", "da", "van", "von", "al", "bin", "la", "le"}
 
 
@@ -69,7 +68,7 @@ def answered_name(history: list[Message]) -> str | None:
         return None
     if not _WHO.match(history[-2]["content"]):
         return None
-    text = _MARKERS.sub("", history[-1]["content"]).strip()
+    text = MARKER_RE.sub("", history[-1]["content"]).strip()
     # The first sentence; "U.S. Steel." does not end at the "S." of its initials.
     head = re.split(r"(?<![A-Z])\.\s|\n", text, maxsplit=1)[0].strip().rstrip(".")
     tokens = head.split()

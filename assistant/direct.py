@@ -27,7 +27,7 @@ from assistant.spans import (
     in_question,
     near_focus,
 )
-from assistant.verb_roles import agent_weight, asked_action, role_factor
+from assistant.verb_roles import agent_weight, agents, asked_action, role_factor
 from index.retrieval import Hit
 from index.text import content_words, is_complete, sentences, split_sentences, stem, words
 
@@ -130,6 +130,7 @@ def find_answers(
             continue
         if not focus_in(qtype.focus, cand.text):
             continue
+        cand_agents = agents(cand.text, action)  # once a sentence, for all its spans
         for span in find_spans(cand.text, lex):
             if not fits(span, cand.text, question, qtype):
                 continue
@@ -142,7 +143,7 @@ def find_answers(
             f = found.get(key)
             if f is None:
                 f = found[key] = Found(full, span.kind, 0.0)
-            roles.setdefault(key, []).append(agent_weight(span, cand.text, action))
+            roles.setdefault(key, []).append(agent_weight(span, cand_agents))
             # Each further sentence naming the same answer adds to it: a multi-source
             # question's answer is named in each source's passage.
             f.score = max(f.score, score) + 0.3 * min(f.score, score)
@@ -151,7 +152,6 @@ def find_answers(
             f.sources.add(passages[cand.passage - 1].chunk.source)
     for key, f in found.items():
         f.score *= role_factor(roles[key])
-    for f in found.values():
         # The one a multi-source question is about is named across its articles ("Sam
         # Altman" in each outlet's), a bystander ("FTC chair Lina Khan") in one. Only for the
         # asked kind: a "who" question answered by a company is a weaker guess already.

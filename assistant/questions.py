@@ -185,8 +185,9 @@ def _load_csv(path: Path, text: str) -> list[Question]:
                 f"{where} has an empty 'question' cell: fill it or delete the row."
             )
         unanswerable = _bool(row.get("unanswerable", ""), where)
-        given = _split_bar(row.get("answers", row.get("answer"))) or _split_bar(row.get("evidence"))
-        if not unanswerable and not given:
+        answers = _split_bar(row.get("answers", row.get("answer")))
+        evidence = _split_bar(row.get("evidence"))
+        if not unanswerable and not answers and not evidence:
             raise AssistantError(
                 f"{where} has no 'answers' cell: give the acceptable answers separated by "
                 "'|' (or the evidence for a retrieval-only set), or unanswerable = true."
@@ -194,9 +195,9 @@ def _load_csv(path: Path, text: str) -> list[Question]:
         out.append(
             Question(
                 question=row["question"].strip(),
-                answers=[] if unanswerable else _split_bar(row.get("answers", row.get("answer"))),
+                answers=[] if unanswerable else answers,
                 unanswerable=unanswerable,
-                evidence=_split_bar(row.get("evidence")),
+                evidence=evidence,
                 sources=_split_bar(row.get("sources")),
                 type=row.get("type", "").strip(),
                 id=row.get("id", "").strip() or str(number),

@@ -105,16 +105,16 @@ def _inflects(word: str, action: Action) -> bool:
 
 
 def agent_weight(
-    span: Span, sentence: str, action: Action | None, boost: float = 1.0, other: float = 0.5
+    span: Span, found: list[tuple[int, int, float]], boost: float = 1.0, other: float = 0.5
 ) -> float:
-    """For a name span: 1 + `boost` times how much of what the question's action acts on
-    stands beside the verb, where the span is that verb's agent in the sentence; 1 - `other`
-    times that share where the sentence names another agent of it ("won by Australia beating
-    India": India); 1 otherwise."""
+    """For a name span of a sentence whose agents() are `found`: 1 + `boost` times how much
+    of what the question's action acts on stands beside the verb, where the span is that
+    verb's agent; 1 - `other` times that share where the sentence names another agent of it
+    ("won by Australia beating India": India); 1 otherwise."""
     if span.kind in ("number", "date"):
         return 1.0
     mine = theirs = 0.0
-    for by_start, active_end, share in agents(sentence, action):
+    for by_start, active_end, share in found:
         if span.start == by_start or span.end == active_end:
             mine = max(mine, share)
         else:
