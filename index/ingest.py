@@ -84,9 +84,10 @@ class _Gathered:
 
 
 def _load(path: Path, report: IngestReport, out: _Gathered) -> None:
-    if str(path.resolve()) in out.read:
+    key = str(path.resolve())
+    if key in out.read:
         return  # it was reported as a copy of itself ("1 indexed, 1 copy" for one article)
-    out.read.add(str(path.resolve()))
+    out.read.add(key)
     result = read_file(path)
     if result.question_set:
         reason = f"{path} is a question set, not articles; score with `assistant eval {path}`."

@@ -53,9 +53,10 @@ def one_blas_thread() -> Any:
         try:  # installed with sentence-transformers (scikit-learn's dependency)
             from threadpoolctl import ThreadpoolController
         except ImportError:  # pragma: no cover - then BLAS keeps its own thread count
-            return contextlib.nullcontext()
-        _BLAS = ThreadpoolController()
-    return _BLAS.limit(limits=1, user_api="blas")
+            _BLAS = False  # and the import is not tried again every question
+        else:
+            _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas") if _BLAS else contextlib.nullcontext()
 
 
 def median_sample(embeddings: np.ndarray, vec: np.ndarray) -> float:
@@ -100,7 +101,7 @@ def top_indices(score: np.ndarray, allowed: np.ndarray | None, n: int) -> np.nda
 
 def _top_prefiltered(score: np.ndarray, n: int) -> np.ndarray | None:
     """top_indices through a threshold, or None where too few scores pass it (fall back)."""
-    sample = score[:: max(1, score.size // MEDIAN_SAMPLE)]
+    sample = score[_strided(score.size)]
     # The sample's r-th best leaves ~4n + 16 strides of scores above it in expectation: far
     # more than n, so that the fallback is rare; every score of the true top n is >= it
     # whenever at least n are.

@@ -165,6 +165,11 @@ def refresh_outputs(assistant: Any, selected: str | None) -> tuple[Any, Any, Any
     )
 
 
+def _unplaced(text: str, dest: Path) -> str:
+    """A message without the server's upload folder ("/srv/home/uploads/a.txt" -> "a.txt")."""
+    return text.replace(f"{dest}{os.sep}", "")
+
+
 def uploads_dir(assistant: Any) -> Path:
     return Path(assistant.settings.home) / "uploads"
 
@@ -203,7 +208,7 @@ def add_articles(
         try:
             report = assistant.ingest([target], progress=True)
         except AssistantError as err:
-            rows.append([label, "rejected", "", "", str(err).replace(f"{dest}{os.sep}", "")])
+            rows.append([label, "rejected", "", "", _unplaced(str(err), dest)])
             continue
         except Exception as err:  # keep going with the other inputs
             log.exception("ingesting %s failed", target)
@@ -212,7 +217,7 @@ def add_articles(
         for item in report.items:
             key = Path(item.key).name if item.key.startswith(str(dest)) else item.key
             # Reasons named the server's copy ("/srv/home/uploads/a.txt: ..."), not the upload.
-            why = (item.reason or "").replace(f"{dest}{os.sep}", "")
+            why = _unplaced(item.reason or "", dest)
             rows.append([key or label, item.status, item.title, str(item.chunks or ""), why])
     progress((len(inputs), len(inputs)), desc="Done")
     counts: dict[str, int] = {}
