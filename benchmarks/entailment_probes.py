@@ -10,7 +10,10 @@ MultiHop text is never copied into the repository). `split`: "test2" (round 3, o
 and 7 MultiHop articles no other probe uses) is held apart for the final figures; "test3"
 (round 4: 209 probes over 10 MultiHop articles no other probe uses, written before the round-4
 rule changes by someone who did not read the check's code) is held apart from the round-4 rule
-work, its figures measured first at fc70118; the probes held apart in rounds 1-2 are "dev"
+work, its figures measured first at fc70118; "test4" (round 5: 254 probes, 139 faithful and 115
+unfaithful, over 11 MultiHop articles no other probe uses, written before the round-5 rule
+changes by someone who did not read the check's code) is held apart from the round-5 rule work,
+its figures measured first at 5718c83; the probes held apart in rounds 1-2 are "dev"
 since round 3 (`moved_from: "test"`, selected by `--split old-test` for continuity); rules are
 developed on "dev" only.
 
@@ -25,6 +28,7 @@ A sentence "reaches the user" when its words stand in the final answer.
     .venv/bin/python benchmarks/entailment_probes.py --split test2           # check alone
     .venv/bin/python benchmarks/entailment_probes.py --split test2 --e2e     # through ask
     .venv/bin/python benchmarks/entailment_probes.py --split test3 --before  # round 4, old check
+    .venv/bin/python benchmarks/entailment_probes.py --split test4           # round 5, held apart
 """
 
 from __future__ import annotations
@@ -279,7 +283,7 @@ def summarise(results: list[tuple[Probe, bool]], title: str) -> dict[str, float]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
-        "--split", default="test2", choices=["dev", "test2", "test3", "old-test", "all"]
+        "--split", default="test2", choices=["dev", "test2", "test3", "test4", "old-test", "all"]
     )
     ap.add_argument("--e2e", action="store_true", help="through Assistant.ask (scripted server)")
     ap.add_argument("--before", action="store_true", help=f"the check as it was at {BEFORE}")

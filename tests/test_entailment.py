@@ -428,7 +428,7 @@ def test_probe_set_shape() -> None:
     assert len(probes) >= 150
     assert sum(p["label"] == "faithful" for p in held) >= 60
     assert sum(p["label"] == "unfaithful" for p in held) >= 60
-    assert {p["split"] for p in probes} <= {"dev", "test", "test2", "test3"}
+    assert {p["split"] for p in probes} <= {"dev", "test", "test2", "test3", "test4"}
     assert all(("seed" in p) != ("url" in p) and p["anchor"] for p in probes)
 
 
