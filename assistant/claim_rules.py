@@ -156,8 +156,8 @@ def hedges(claim: str, span: str) -> list[str]:
     st = tokens(span)
     scope: set[str] = set()
     for i, t in enumerate(st):
-        if t.lower() not in HEDGES:
-            continue
+        if t.lower() not in HEDGES or (t == "May" and i > 0):
+            continue  # "May" within a sentence is the month ("who left in May")
         rest = [x for x in st[i + 1 : i + 6] if x.lower() not in _HEDGE_SKIP]
         if t.lower() in _HEDGE_ADJ:
             scope |= {stem(x) for x in rest[:1]}  # "potentially sensitive images": one word

@@ -37,6 +37,7 @@ from assistant.relations import (
     tokens,
     verb_numbers,
 )
+from assistant.role_frames import role_cross
 from assistant.slot_opposites import slot_opposites
 from assistant.subjects import roles, subject_swap
 from assistant.text import STOPWORDS, content_words, is_complete, sentences, stem, words
@@ -254,6 +255,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += verb_numbers(claim, ctx.passage)
     reasons += roles(claim, span, ctx.passage)
     reasons += subject_swap(claim, span, ctx.passage)
+    reasons += role_cross(claim, span, ctx.passage)
     before = " ".join(ctx.sents[max(0, first - 1) : first])
     reasons += attribution(claim, span, before, ctx.source)
     reasons += hedges(claim, span)

@@ -1,0 +1,75 @@
+"""Round 5 of issue 15: who did what to whom (assistant/role_frames.py) and overclaims
+(assistant/modality.py). Examples are made up, not taken from the probe set."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.entailment import Context, contradictions
+from assistant.role_frames import frames, role_cross
+
+SWAPPED = [
+    # The claim's subject is what the passage's verb acts on.
+    ("Acme is suing Globex over the patents.",
+     "A group of Globex shareholders and Globex are currently suing Acme over the patents."),
+    ("Lopez persuaded Smith to join him at Initech.",
+     "After Smith left Hooli, he persuaded Lopez to join him at Initech."),
+    # A participle clause has its main clause's subject.
+    ("Lisbon accused Sanchez of hiding the figures.",
+     "Sanchez criticised the ministry, accusing Lisbon of hiding the figures."),
+    # A common-noun subject after "with".
+    ("Initech issued a formal warning to the regulator on Monday.",
+     "Initech is under pressure, with the regulator issuing a formal warning on Monday."),
+    # A finite verb after an appositive has the name before it.
+    ("The board fired back at Maria Keller over the report.",
+     "Maria Keller, the former chief executive who left in May, fired back at the board over "
+     "the report."),
+    # A reduced passive's agent.
+    ("Accel led the company's 2021 round, with Sequoia participating.",
+     "It raised $50 million in 2021, a round led by Sequoia, with Accel and Index participating."),
+    # A passive's subject.
+    ("Smith was sent off, while Jones was able to play on.",
+     "Both collided, with Smith eventually able to play on whilst Jones was sent off."),
+]  # fmt: skip
+
+KEPT = [
+    ("Acme met Globex on Monday.", "Globex met with Acme on Monday."),  # reciprocal
+    ("Globex is being sued by Acme over the patents.", "Acme is suing Globex over the patents."),
+    ("Acme is suing Globex over the patents.", "Acme is suing Globex over the patents."),
+    ("The fund dominated headlines more than the Wolverines dominated opponents.",
+     "The fund dominated headlines more than the Wolverines dominated opponents."),
+    ("Sanchez accused Lisbon of hiding the figures.",
+     "Sanchez criticised the ministry, accusing Lisbon of hiding the figures."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("claim", "passage"), SWAPPED)
+def test_swapped_roles_are_caught(claim: str, passage: str) -> None:
+    assert role_cross(claim, passage, passage), claim
+
+
+@pytest.mark.parametrize(("claim", "passage"), KEPT)
+def test_same_roles_pass(claim: str, passage: str) -> None:
+    assert role_cross(claim, passage, passage) == []
+
+
+@pytest.mark.parametrize("k", [3, 5, 6])
+def test_the_check_runs_the_role_rule(k: int) -> None:
+    """Through contradictions(): no other rule reads these roles."""
+    claim, passage = SWAPPED[k]
+    assert contradictions(claim, Context(passage)) == role_cross(claim, passage, passage)
+
+
+def test_frames_read_agent_and_patient() -> None:
+    (f,) = [f for f in frames("He persuaded Lopez to join.", "") if f.verb == "persuaded"]
+    assert f.patient == {"lopez"} and not f.passive and f.past
+    (f,) = [f for f in frames("The round was led by Sequoia.", "Sequoia") if f.verb == "led"]
+    assert f.passive and f.agent == {"sequoia"} and f.patient == {"round"}
+
+
+def test_the_month_may_hedges_nothing() -> None:
+    from assistant.claim_rules import hedges
+
+    passage = "Keller, who left in May, fired back at the board over the report."
+    assert hedges("Keller fired back at the board over the report.", passage) == []
+    assert hedges("Keller fired back at the board.", "Keller may fire back at the board.")
