@@ -24,6 +24,7 @@ from itertools import pairwise
 
 from assistant.claim_frame import without_frame
 from assistant.claim_rules import admission, blame, hedges, intent, price, ranks, restriction
+from assistant.modality import tense_overclaim
 from assistant.negation_heads import negation_heads
 from assistant.relations import (
     MONTHS,
@@ -260,6 +261,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += attribution(claim, span, before, ctx.source)
     reasons += hedges(claim, span)
     reasons += intent(claim, span)
+    reasons += tense_overclaim(claim, span, ctx.passage)
     reasons += restriction(claim, span)
     reasons += blame(claim, span)
     reasons += ranks(claim, span)

@@ -83,7 +83,7 @@ def verb_lemmas(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _is_verb_at(st: list[str], k: int, text: str) -> bool:
+def is_verb_at(st: list[str], k: int, text: str) -> bool:
     """Whether st[k] is a verb by its form and place: "-s" and bare forms are nouns as often
     ("local results", "a musical work"), so they count after a name, a pronoun or an
     auxiliary only; an "-ing" form after "be", opening its segment or after "with X" ("with
@@ -172,7 +172,7 @@ def _others(st: list[str], k: int, text: str) -> frozenset[str]:
     more than the Wolverines dominated opponents")."""
     out = set()
     for j in range(k + 1, len(st)):
-        if st[j].lower() in RECIPROCAL or _is_verb_at(st, j, text):
+        if st[j].lower() in RECIPROCAL or is_verb_at(st, j, text):
             break
         low = st[j].lower()
         if is_name(st[j], False, text) or (low not in STOPWORDS and st[j][:1].islower()):
@@ -215,7 +215,7 @@ def _frames(sentence: str, text: str) -> tuple[Frame, ...]:
     main: frozenset[str] = frozenset()
     for n, st in enumerate(segs):
         for k in range(len(st)):
-            if not _is_verb_at(st, k, text) and not _passive_at(st, k)[0]:
+            if not is_verb_at(st, k, text) and not _passive_at(st, k)[0]:
                 continue
             passive, by = _passive_at(st, k)
             before = _np_before(st, k, text)

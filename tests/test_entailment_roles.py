@@ -73,3 +73,47 @@ def test_the_month_may_hedges_nothing() -> None:
     passage = "Keller, who left in May, fired back at the board over the report."
     assert hedges("Keller fired back at the board over the report.", passage) == []
     assert hedges("Keller fired back at the board.", "Keller may fire back at the board.")
+
+
+DONE_OVERCLAIMS = [
+    ("Acme paid the fine in full.", "Acme agreed to pay the fine in full."),
+    ("Lopez gave up his stake.", "Lopez said he was willing to give up his stake."),
+    ("Initech has already used the loan to hire staff.", "Initech will be using the loan to hire staff."),
+    ("The storm flooded the valley.", "The storm could have flooded the valley, officials said."),
+]  # fmt: skip
+DONE_KEPT = [
+    ("Smith continued after the checks.", "Smith was able to continue after the checks."),
+    ("Russia attacked Kyiv with drones.", "Russia launched 145 drones to attack Kyiv."),
+    ("Acme might pay the fine.", "Acme could pay the fine."),
+    ("Match settled its lawsuit.", "Match may have settled its lawsuit, but Epic has not."),
+    ("Acme paid the fine.", "Acme paid the fine after it agreed to pay it."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("claim", "passage"), DONE_OVERCLAIMS)
+def test_done_where_the_passage_has_it_possible_or_meant(claim: str, passage: str) -> None:
+    from assistant.modality import tense_overclaim
+
+    assert tense_overclaim(claim, passage, passage), claim
+
+
+@pytest.mark.parametrize(("claim", "passage"), DONE_KEPT)
+def test_done_where_the_passage_entails_it(claim: str, passage: str) -> None:
+    from assistant.modality import tense_overclaim
+
+    assert tense_overclaim(claim, passage, passage) == []
+
+
+def test_the_check_runs_the_overclaim_rule() -> None:
+    from assistant.modality import tense_overclaim
+
+    claim, passage = DONE_OVERCLAIMS[1]
+    assert contradictions(claim, Context(passage)) == tense_overclaim(claim, passage, passage)
+
+
+def test_a_modal_noun_hedges_its_verb_phrase() -> None:
+    from assistant.claim_rules import hedges
+
+    passage = "The lawsuit has the potential to upend every rule the agency has issued."
+    assert hedges("The lawsuit will upend every rule the agency has issued.", passage)
+    assert hedges("The lawsuit has the potential to upend every rule.", passage) == []
