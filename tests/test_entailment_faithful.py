@@ -1,0 +1,88 @@
+"""Faithful paraphrases the citation check must keep (issue 15, round 5): a party the passage
+refers to by pronoun, role noun, quote or acronym is the one it named before."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.coreference import acronym_in, antecedent_start, is_role_noun, refers_back
+from assistant.entailment import Context, contradictions
+from assistant.relations import tokens
+
+QUOTE = (
+    "The startup raised $65 million on Monday. "
+    "“We are four times bigger than at the last round,” Podzuweit said in an interview. "
+    "“So it is a very attractive deal for the investor. "
+    "But I think it is really cool that we managed to pull this off.” "
+    "He confirmed that the company still has most of the money from the last round. "
+    "“We can do a bit more marketing, we can hire the top people,” he said."
+)
+
+
+CASES = [
+    # A pronoun speaker is the nearest one named, however many quoted sentences lie between;
+    # another party (named further up) still is not the speaker.
+    (
+        QUOTE,
+        "“We can do a bit more marketing, we can hire the top people,” Podzuweit said.",
+        "“We can do a bit more marketing, we can hire the top people,” Atomico said.",
+    ),
+    # A quote continued from the sentence before keeps its speaker.
+    (
+        "The series ended on Thursday. “We had some high-scoring games,” Reece Topley said. "
+        "“We were probably just under par with the first-innings score. "
+        "I think it has been an amazing series.",
+        "Topley said: “I think it has been an amazing series.”",
+        None,
+    ),
+    # A role noun subject ("The Qatari banker's patience") refers to the party named before.
+    (
+        "Sheikh Jassim's public statement was seen as a swipe at the Glazers. "
+        "The Qatari banker's patience finally snapped and his withdrawal from the bidding "
+        "at the end of last week has left the pathway clear for Ratcliffe.",
+        "Sheikh Jassim withdrew from the bidding at the end of last week.",
+        None,
+    ),
+    # An acronym is the name spelled out before ("The watchdog" refers back to it).
+    (
+        "Menendez pleaded not guilty. The Consumer Financial Protection Bureau is facing legal "
+        "challenges of its own. The watchdog, created in 2011, is facing a Supreme Court case "
+        "that could determine its future.",
+        "The CFPB faces a Supreme Court case that could decide its future.",
+        "The SEC faces a Supreme Court case that could decide its future.",
+    ),
+    # A referred actor ("The 35-year-old, who ...") owns the first clause's number.
+    (
+        "Amid the wider theme Adil Rashid's excellence remains constant. The 35-year-old, who "
+        "rose to the top of the rankings on Wednesday, took two wickets and conceded just 21 "
+        "while Topley was even better, also claiming a pair of victims but conceding only 17.",
+        "Adil Rashid took two wickets and conceded just 21.",
+        "Adil Rashid took two wickets and conceded just 17.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("passage", "faithful", "unfaithful"), CASES)
+def test_a_party_referred_to_is_the_one_named_before(
+    passage: str, faithful: str, unfaithful: str | None
+) -> None:
+    ctx = Context(passage)
+    assert contradictions(faithful, ctx) == []
+    if unfaithful:
+        assert contradictions(unfaithful, ctx)
+
+
+def test_role_nouns_come_from_wordnet_s_hierarchy() -> None:
+    assert all(is_role_noun(w) for w in ["watchdog", "banker", "executives", "spokesman"])
+    assert not any(is_role_noun(w) for w in ["panel", "study", "dam", "screen"])
+    assert refers_back(tokens("The watchdog, created in 2011, is facing a case."))
+    assert not refers_back(tokens("The new panel runs at the same resolution."))
+    assert acronym_in("CFPB", "the Consumer Financial Protection Bureau said")
+    assert not acronym_in("Bureau", "the Consumer Financial Protection Bureau said")
+
+
+def test_the_antecedent_window_stops_at_the_nearest_named_sentence() -> None:
+    sents = ["Atomico wrote a report.", "Podzuweit spoke.", "“So.", "But yes.”", "He said."]
+    passage = " ".join(sents)
+    assert antecedent_start(sents, 4, passage) == 1
+    assert antecedent_start(sents, 2, passage) == 0
