@@ -39,7 +39,7 @@ from assistant.relations import (
     tokens,
     verb_numbers,
 )
-from assistant.role_frames import role_cross
+from assistant.role_frames import possessor_swap, role_cross
 from assistant.slot_opposites import slot_opposites
 from assistant.subjects import roles, subject_swap
 from assistant.text import STOPWORDS, content_words, is_complete, sentences, stem, words
@@ -261,6 +261,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += roles(claim, span, ctx.passage)
     reasons += subject_swap(claim, span, ctx.passage)
     reasons += role_cross(claim, span, ctx.passage)
+    reasons += possessor_swap(claim, span, ctx.passage)
     # A pronoun speaker ("..., he said.") or a quote's later sentence is the nearest one named.
     before = " ".join(ctx.sents[antecedent_start(ctx.sents, first, ctx.passage, 1) : first])
     reasons += attribution(claim, span, before, ctx.source)

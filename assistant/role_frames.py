@@ -317,3 +317,36 @@ def _patient_swap(c: Frame, same: list[Frame], named: frozenset[str]) -> list[st
         return []
     had = [s.patient for s in same if s.passive and s.patient and s.patient <= named]
     return [f"“{c.verb}”: the passage has it happen to {sorted(had[0])[0]}"] if had else []
+
+
+def _owned(sentence: str, text: str) -> set[tuple[frozenset[str], str]]:
+    """(owner, thing) stems: "Meta's arguments" and "the collapse of FTX"; the owner a run
+    of names ("Scalable Capital's")."""
+    out = set()
+    for st in (tokens(x) for x in _SEGMENT.split(sentence)):
+        for i, tok in enumerate(st[:-1]):
+            nxt = st[i + 1]
+            plain = nxt[:1].islower() and nxt.lower() not in STOPWORDS
+            if tok.endswith("'s") and plain and is_name(tok.removesuffix("'s"), i == 0, text):
+                run = _np_before([*st[:i], tok.removesuffix("'s"), "x"], i + 1, text) or {stem(tok)}
+                out.add((frozenset(run), stem(nxt)))
+            elif tok.lower() == "of" and i and st[i - 1][:1].islower():
+                j = i + 2 if nxt.lower() in DETERMINERS and i + 2 < len(st) else i + 1
+                if is_name(st[j], False, text) and st[i - 1].lower() not in STOPWORDS:
+                    out.add((frozenset([stem(st[j])]), stem(st[i - 1])))
+    return out
+
+
+def possessor_swap(claim: str, span: str, passage: str) -> list[str]:
+    """A thing keeps its owner: "FTX's comments" where the aligned sentence has "Zhao's
+    comments" (and names FTX otherwise), "Meta's right to act" where "the DPA's right"."""
+    there = _owned(span, passage)
+    names = frozenset(stem(t) for t in tokens(span) if t[:1].isupper())
+    out = []
+    for owner, thing in sorted(_owned(claim, passage), key=str):
+        others = [o for o, t in there if t == thing]
+        if not others or any(alike(owner, o) for o in others):
+            continue
+        if alike(owner, names):
+            out.append(f"the {thing} of {min(owner)} where the passage has {min(others[0])}'s")
+    return out[:1]

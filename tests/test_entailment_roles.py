@@ -117,3 +117,26 @@ def test_a_modal_noun_hedges_its_verb_phrase() -> None:
     passage = "The lawsuit has the potential to upend every rule the agency has issued."
     assert hedges("The lawsuit will upend every rule the agency has issued.", passage)
     assert hedges("The lawsuit has the potential to upend every rule.", passage) == []
+
+
+def test_a_thing_keeps_its_owner() -> None:
+    from assistant.role_frames import possessor_swap
+
+    passage = "A Paris court rejected Acme's arguments, upholding the CNIL's right to act."
+    claim = "A Paris court rejected the regulator's arguments, upholding Acme's right to act."
+    assert possessor_swap(claim, passage, passage)
+    assert contradictions(claim, Context(passage)) == possessor_swap(claim, passage, passage)
+    passage = "Initech's remarks contributed to the collapse of Globex, a rival of Initech."
+    assert possessor_swap("Globex's remarks contributed to the fall of Initech.", passage, passage)
+    # The same owner by a shorter name, and another owner's other thing.
+    passage = "Trade Republic, Scalable Capital's biggest rival, got a license."
+    assert (
+        possessor_swap("Trade Republic, Scalable's biggest rival, got a license.", passage, passage)
+        == []
+    )
+    assert (
+        possessor_swap(
+            "Acme's arguments were rejected.", "Acme's arguments and the regulator's right.", ""
+        )
+        == []
+    )
