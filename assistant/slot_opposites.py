@@ -172,7 +172,11 @@ def slot_opposites(claim: str, span: str) -> list[str]:
                 f"“{' '.join(ct[i1:i2])}” is the opposite of the passage's "
                 f"“{' '.join(st[j1:j2])}” ({pair[0]} / {pair[1]})"
             )
-    return out
+    # Opposites WordNet's antonym pointers miss, from a polarity lexicon and WordNet's change
+    # verbs (imported here: that module reads this one's slots).
+    from assistant.evaluative_opposites import evaluative_opposites
+
+    return out + evaluative_opposites(claim, span)
 
 
 def _negated(run: list[str], following: str, first: bool) -> bool:
@@ -196,3 +200,19 @@ def _governs(ops: Sequence[tuple[str, int, int, int, int]], k: int, ct: list[str
         return False
     _, i1, i2, _, _ = ops[k + 1]
     return any(t not in STOPWORDS for t in ct[i1 : min(i2, i1 + 3)])
+
+
+def slots(claim: str, span: str) -> list[tuple[list[str], list[str], list[str], list[str]]]:
+    """Each run the claim replaces in the aligned sentence with the same words on at least
+    one side, at most SLOT_MAX tokens either way: (claim run, passage run, the three tokens
+    before each), in their own case (a capital tells a name)."""
+    ct, st = tokens(claim), tokens(span)
+    low_c, low_s = [t.lower() for t in ct], [t.lower() for t in st]
+    ops = SequenceMatcher(None, low_c, low_s, autojunk=False).get_opcodes()
+    out = []
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag != "replace" or i2 - i1 > SLOT_MAX or j2 - j1 > SLOT_MAX:
+            continue
+        if (k and ops[k - 1][0] == "equal") or (k + 1 < len(ops) and ops[k + 1][0] == "equal"):
+            out.append((ct[i1:i2], st[j1:j2], ct[max(0, i1 - 3) : i1], st[max(0, j1 - 3) : j1]))
+    return out

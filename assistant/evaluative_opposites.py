@@ -1,0 +1,290 @@
+"""Evaluative and directional opposites in the same slot (issue 15, round 5).
+
+WordNet's antonym pointers join few of the words news uses to judge or to tell a change:
+"disappointed" / "proud", "praised" / "fired back at", "shaky" / "solid", "climbing" /
+"slipping" have none. Two maintained resources are read instead of typed word pairs:
+
+- evaluative polarity: VADER's lexicon (PyPI `vaderSentiment`, MIT licence; 7,500 words
+  rated -4..4 by ten raters each), widened through WordNet to words it lacks: a word's own
+  synsets (its most frequent senses), their "similar to" satellites and heads, and its
+  antonyms' ratings with the sign turned; a rating stands only where its neighbours agree;
+- direction of change: WordNet's verb hierarchy, where a sense that reaches, within HOPS
+  hypernym levels, one side of an opposed pair of change verbs (increase / decrease, improve /
+  worsen, rise / descend) has that direction on that axis ("climb" -> wax -> increase and
+  climb -> progress -> improve; "slip" -> worsen).
+
+Where the claim replaces a run of the aligned sentence's words, with the same words on at
+least one side (slot_opposites.slots), the runs are opposed when both are clearly polar with
+opposite signs, or move in opposite directions on one axis, unless a negation stands before
+one of them and not the other ("not proud" is "disappointed"), or WordNet joins the two
+(a shared sense or hypernym: a paraphrase). Verbs of contest ("won" / "defeated") carry the
+valence of one side of the same event, so they decide nothing here: who won is the roles
+rules' question.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from importlib.resources import files
+
+from assistant import lexicon
+from assistant.relations import NEG_CUES
+from assistant.slot_opposites import opposed, slots
+from assistant.text import STOPWORDS
+
+STRONG = 1.25  # |valence| a word needs to count as clearly polar (VADER rates -4..4)
+MIN_NEAR = 2  # distinct rated WordNet neighbours a word without its own rating needs
+AGREE = 0.75  # share of a word's rated WordNet neighbours that must agree on the sign
+HOPS = 2  # hypernym levels read for a change verb's direction (as slot_opposites)
+SENSES = {"n": 1, "v": 3, "a": 3, "s": 3, "r": 2}  # most frequent senses read per lemma
+# Change verbs whose opposed synsets (WordNet antonyms) give the axes of direction.
+AXES = ("increase", "improve", "rise")
+_CONTEST = 33  # WordNet's lexicographer file verb.competition ("win", "defeat", "beat")
+_POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
+
+
+class _WordNet:
+    """The parts of WordNet this rule reads: a lemma's senses, a synset's members, pointers
+    (similar to "&", antonym "!", hypernym "@") and lexicographer file."""
+
+    def __init__(self) -> None:
+        self.senses: dict[str, list[str]] = defaultdict(list)
+        self.members: dict[str, list[str]] = {}
+        self.ptrs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.lexfile: dict[str, int] = {}
+        root = lexicon.WORDNET_DIR
+        for p, name in _POS_FILES.items():
+            if not (root / f"data.{name}").exists():
+                continue
+            for line in (root / f"index.{name}").read_text(encoding="latin-1").splitlines():
+                if line.startswith(" "):
+                    continue
+                f = line.split()
+                n_ptr, n_sense = int(f[3]), int(f[2])
+                for off in f[4 + n_ptr + 2 :][:n_sense]:
+                    key = f"{p}:{off}"
+                    if len(self.senses[f[0]]) < sum(SENSES.values()):
+                        self.senses[f[0]].append(key)
+            for line in (root / f"data.{name}").read_text(encoding="latin-1").splitlines():
+                if line.startswith(" "):
+                    continue
+                head = line.split(" | ", 1)[0].split()
+                key, n_words = f"{p}:{head[0]}", int(head[3], 16)
+                self.lexfile[key] = int(head[1])
+                self.members[key] = [head[4 + 2 * i].lower().split("(")[0] for i in range(n_words)]
+                i = 4 + 2 * n_words
+                for j in range(int(head[i])):
+                    symbol, target, tpos = head[i + 1 + 4 * j : i + 4 + 4 * j]
+                    if symbol in ("&", "!", "@"):
+                        t = "a" if tpos == "s" else tpos
+                        self.ptrs[key][symbol].add(f"{t}:{target}")
+
+    def synsets(self, lemma: str) -> list[str]:
+        """The lemma's most frequent senses, SENSES[pos] of each part of speech."""
+        out: list[str] = []
+        count: dict[str, int] = defaultdict(int)
+        for key in self.senses.get(lemma, ()):
+            pos = key[0]
+            count[pos] += 1
+            if count[pos] <= SENSES[pos]:
+                out.append(key)
+        return out
+
+    def up(self, key: str, levels: int) -> set[str]:
+        seen = {key}
+        frontier = {key}
+        for _ in range(levels):
+            frontier = {h for s in frontier for h in self.ptrs[s]["@"]} - seen
+            seen |= frontier
+        return seen
+
+
+@lru_cache(maxsize=1)
+def _wordnet() -> _WordNet:
+    return _WordNet()
+
+
+@lru_cache(maxsize=1)
+def _vader() -> dict[str, float]:
+    """VADER's word ratings (its lexicon file, read as data: the analyser is not used)."""
+    try:
+        text = (files("vaderSentiment") / "vader_lexicon.txt").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}  # without the package, evaluative polarity is off; direction still works
+    out = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0].isalpha():
+            out[parts[0]] = float(parts[1])
+    return out
+
+
+def vader_available() -> bool:
+    """Whether VADER's lexicon was found (pip install vaderSentiment, a runtime dependency)."""
+    return bool(_vader())
+
+
+@lru_cache(maxsize=16384)
+def valence(word: str) -> float:
+    """The word's evaluative rating (VADER's scale, -4..4; 0 when unknown or mixed): its own
+    rating when clearly polar, else its WordNet neighbours' where they agree in sign."""
+    vader = _vader()
+    w = word.lower()
+    forms = [w, *sorted(lexicon.base_forms(w) - {w})]
+    own = next((vader[f] for f in forms if f in vader), 0.0)
+    if abs(own) >= STRONG:
+        return own
+    wn = _wordnet()
+    found: dict[str, float] = {}
+    # An irregular past ("fell", "found") is read as its verb, not as the homograph WordNet
+    # also lists ("fell" the adjective, fierce).
+    irregular = w in lexicon._wordnet()[1].get("v", {})  # WordNet's verb.exc
+    for f in forms[1:] if irregular else forms:
+        for key in wn.synsets(f):
+            near = {key} | wn.ptrs[key]["&"]
+            for k in near:
+                found |= {m: vader[m] for m in wn.members.get(k, ()) if m != f and m in vader}
+            for k in {a for s in near for a in wn.ptrs[s]["!"]}:
+                found |= {f"!{m}": -vader[m] for m in wn.members.get(k, ()) if m in vader}
+    rated = list(found.values())
+    if len(rated) < MIN_NEAR:
+        return own  # one neighbour is one sense, often not the one news means ("overall")
+    mean = sum(rated) / len(rated)
+    agree = sum(1 for r in rated if r * mean > 0) / len(rated)
+    if agree < AGREE or (own and own * mean < 0):
+        return own
+    return mean if abs(mean) > abs(own) else own
+
+
+@lru_cache(maxsize=1)
+def _axes() -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(up, down) synsets of each axis of change: the verb senses of AXES words that WordNet
+    opposes, with their antonyms."""
+    wn = _wordnet()
+    out = []
+    for word in AXES:
+        ups = [k for k in wn.senses.get(word, ()) if k[0] == "v" and wn.ptrs[k]["!"]]
+        downs = {a for k in ups for a in wn.ptrs[k]["!"]}
+        if ups:
+            out.append((frozenset(ups), frozenset(downs)))
+    return out
+
+
+@lru_cache(maxsize=16384)
+def direction(word: str) -> tuple[int, ...]:
+    """Per axis of change, +1 where the word's verb senses reach only its up side, -1 only
+    its down side, 0 otherwise."""
+    wn = _wordnet()
+    reach: set[str] = set()
+    for f in lexicon.base_forms(word.lower()):
+        for key in wn.synsets(f):
+            if key[0] == "v":
+                reach |= wn.up(key, HOPS)
+    out = []
+    for ups, downs in _axes():
+        u, d = bool(reach & ups), bool(reach & downs)
+        out.append(1 if u and not d else -1 if d and not u else 0)
+    return tuple(out)
+
+
+def _contest(word: str) -> bool:
+    """Whether the word's first verb sense is a verb of contest ("won", "defeated")."""
+    wn = _wordnet()
+    for f in lexicon.base_forms(word.lower()):
+        verbs = [k for k in wn.synsets(f) if k[0] == "v"]
+        if verbs and wn.lexfile.get(verbs[0]) == _CONTEST:
+            return True
+    return False
+
+
+def _run_valence(run: list[str]) -> float:
+    """The run's clearest rating; 0 when its words disagree in sign."""
+    scores = [valence(t) for t in run if t not in STOPWORDS and t.isalpha()]
+    polar = [s for s in scores if abs(s) >= STRONG]
+    if not polar or (max(polar) > 0 and min(polar) < 0):
+        return 0.0
+    return max(polar, key=abs)
+
+
+def _run_direction(run: list[str]) -> tuple[int, ...]:
+    dirs = [direction(t) for t in run if t not in STOPWORDS and t.isalpha()]
+    if not dirs:
+        return ()
+    out = []
+    for axis in zip(*dirs, strict=True):
+        signs = {d for d in axis if d}
+        out.append(signs.pop() if len(signs) == 1 else 0)
+    return tuple(out)
+
+
+def _name(tok: str, first: bool) -> bool:
+    return tok[:1].isupper() and not (first and lexicon.is_word(tok))
+
+
+def _negated(toks: list[str]) -> bool:
+    return any(t in NEG_CUES or t.endswith("n't") for t in toks)
+
+
+def opposed_runs(a: list[str], b: list[str]) -> str | None:
+    """Why run a is the evaluative or directional opposite of run b, or None."""
+    content_a = [t for t in a if t not in STOPWORDS]
+    content_b = [t for t in b if t not in STOPWORDS]
+    if not content_a or not content_b:
+        return None
+    if any(lexicon.base_forms(x) & lexicon.base_forms(y) for x in a for y in b):
+        return None  # the same word on both sides
+    if _shared_sense(content_a, content_b):
+        return None  # WordNet joins them: a paraphrase
+    da, db = _run_direction(content_a), _run_direction(content_b)
+    if any(x * y > 0 for x, y in zip(da, db, strict=False)):
+        return None  # the same change told in words rated apart ("fell" / "eased")
+    if any(x * y < 0 for x, y in zip(da, db, strict=False)):
+        return "opposite directions of change"
+    va, vb = _run_valence(content_a), _run_valence(content_b)
+    contest = any(_contest(t) for t in content_a + content_b)
+    if va * vb < 0 and not contest:
+        return f"evaluative polarity {va:+.1f} / {vb:+.1f}"
+    return None
+
+
+def _shared_sense(a: list[str], b: list[str]) -> bool:
+    """Whether a sense of one run's words is a sense, or a hypernym within HOPS levels, of a
+    sense of the other's."""
+    wn = _wordnet()
+
+    def reach(run: list[str], levels: int) -> set[str]:
+        return {
+            h
+            for t in run
+            for f in lexicon.base_forms(t)
+            for k in wn.synsets(f)
+            for h in wn.up(k, levels)
+        }
+
+    own_a, own_b = reach(a, 0), reach(b, 0)
+    return bool(own_a & reach(b, HOPS) or own_b & reach(a, HOPS))
+
+
+def evaluative_opposites(claim: str, span: str) -> list[str]:
+    """Runs the claim puts, in the same slot of the aligned sentence, where the passage has
+    an evaluative or directional opposite."""
+    out = []
+    for run_a, run_b, before_a, before_b in slots(claim, span):
+        # A capitalised word is a name ("Black Friday", "Prime Day"): its words rate nothing.
+        if any(
+            _name(t, i == 0 and not bef)
+            for run, bef in ((run_a, before_a), (run_b, before_b))
+            for i, t in enumerate(run)
+        ):
+            continue
+        a, b = [t.lower() for t in run_a], [t.lower() for t in run_b]
+        before_a, before_b = [t.lower() for t in before_a], [t.lower() for t in before_b]
+        if opposed(a, b):
+            continue  # slot_opposites reports WordNet's own antonyms
+        if _negated(before_a + a) != _negated(before_b + b):
+            continue  # "not proud" is "disappointed": the negation rules read the rest
+        why = opposed_runs(a, b)
+        if why:
+            out.append(f"“{' '.join(a)}” is the opposite of the passage's “{' '.join(b)}” ({why})")
+    return out
