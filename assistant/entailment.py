@@ -25,6 +25,7 @@ from itertools import pairwise
 from assistant.claim_frame import without_frame
 from assistant.claim_rules import admission, blame, hedges, intent, price, ranks, restriction
 from assistant.coreference import antecedent_start, refers_back, spelled_out
+from assistant.modality import evidence_overclaim, tense_overclaim
 from assistant.negation_heads import negation_heads
 from assistant.number_clauses import _CLAUSE_RE, _number_owner, _number_predicate, has_name
 from assistant.relations import (
@@ -267,6 +268,8 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += attribution(claim, span, before, ctx.source)
     reasons += hedges(claim, span)
     reasons += intent(claim, span)
+    reasons += tense_overclaim(claim, span, ctx.passage)
+    reasons += evidence_overclaim(claim, span)
     reasons += restriction(claim, span)
     reasons += blame(claim, span)
     reasons += ranks(claim, span)

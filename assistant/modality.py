@@ -98,3 +98,33 @@ def tense_overclaim(claim: str, span: str, passage: str) -> list[str]:
             how = govs[0].replace("to:", "") + (" to" if govs[0].startswith("to:") else "")
             return [f"“{c.verb}”: the passage has it only after “{how}”"]
     return []
+
+
+# Evidential verbs by strength (the hedging of science reporting): a study that "suggests"
+# or "indicates" has not "shown" or "proved".
+STRONG_EVIDENCE = frozenset(["show", "prove", "demonstrate", "establish"])
+WEAK_EVIDENCE = frozenset(["suggest", "indicate", "hint", "imply", "speculate", "suspect"])
+# Adverbs by which a passage only reports a charge ("Trump allegedly highlighted").
+ALLEGED = frozenset(["allegedly", "purportedly", "supposedly", "reputedly"])
+_ALLEGED_CLAIM = frozenset(["alleged", "allegedly", "allegation", "allegations", "purportedly", "supposedly", "reputedly", "reportedly", "reports", "reported", "according", "claimed", "claims"])  # fmt: skip
+
+
+def _lemmas(toks: list[str]) -> set[str]:
+    return {b for t in toks for b in lexicon.base_forms(t.lower())}
+
+
+def evidence_overclaim(claim: str, span: str) -> list[str]:
+    """A claim may not make a finding stronger than the passage ("a new study shows" where
+    "a new study suggests"), nor state what the passage has only as alleged."""
+    ct, st = tokens(claim), tokens(span)
+    c_lem, s_lem = _lemmas(ct), _lemmas(st)
+    out = []
+    strong = c_lem & STRONG_EVIDENCE
+    if strong and s_lem & WEAK_EVIDENCE and not s_lem & STRONG_EVIDENCE:
+        out.append(f"“{min(strong)}” where the passage only has “{min(s_lem & WEAK_EVIDENCE)}”")
+    if not {t.lower() for t in ct} & _ALLEGED_CLAIM:
+        c_stems = {verb for t in ct for verb in verb_lemmas(t)}
+        for i, t in enumerate(st[:-1]):
+            if t.lower() in ALLEGED and verb_lemmas(st[i + 1]) & c_stems:
+                out.append(f"the passage only says “{st[i + 1]}” is alleged")
+    return out[:1]

@@ -140,3 +140,16 @@ def test_a_thing_keeps_its_owner() -> None:
         )
         == []
     )
+
+
+def test_a_finding_is_not_made_stronger() -> None:
+    from assistant.modality import evidence_overclaim
+
+    passage = "Drinking coffee may lower the risk of gout, a new study suggests."
+    assert evidence_overclaim("A new study shows coffee lowers the risk of gout.", passage)
+    assert evidence_overclaim("A new study suggests coffee may lower the risk.", passage) == []
+    passage = "The Post reported that Lopez allegedly leaked the memo to reporters."
+    assert evidence_overclaim("Lopez leaked the memo to reporters.", passage)
+    assert evidence_overclaim("Lopez allegedly leaked the memo, the Post reported.", passage) == []
+    claim = "Lopez leaked the memo to reporters."
+    assert contradictions(claim, Context(passage)) == evidence_overclaim(claim, passage)
