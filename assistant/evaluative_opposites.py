@@ -236,6 +236,8 @@ def opposed_runs(a: list[str], b: list[str]) -> str | None:
         return None  # the same word on both sides
     if _shared_sense(content_a, content_b):
         return None  # WordNet joins them: a paraphrase
+    if _adjective_antonyms(content_a, content_b):
+        return "WordNet adjective antonyms"
     da, db = _run_direction(content_a), _run_direction(content_b)
     if any(x * y > 0 for x, y in zip(da, db, strict=False)):
         return None  # the same change told in words rated apart ("fell" / "eased")
@@ -246,6 +248,21 @@ def opposed_runs(a: list[str], b: list[str]) -> str | None:
     if va * vb < 0 and not contest:
         return f"evaluative polarity {va:+.1f} / {vb:+.1f}"
     return None
+
+
+def _adjective_antonyms(a: list[str], b: list[str]) -> bool:
+    """Whether an adjective sense of a word of one run is WordNet's antonym of a head
+    adjective sense of the other's ("first" / "last"). A satellite opposes the other side's
+    head only, as in lexicon.py: two satellites of opposed heads can be near-synonyms."""
+    wn = _wordnet()
+
+    def senses(run: list[str]) -> set[str]:
+        return {k for t in run for f in lexicon.base_forms(t) for k in wn.synsets(f) if k[0] == "a"}
+
+    sa, sb = senses(a), senses(b)
+    opp_a = {x for k in sa for x in wn.ptrs[k]["!"]}
+    opp_b = {x for k in sb for x in wn.ptrs[k]["!"]}
+    return bool(opp_a & sb or opp_b & sa)
 
 
 def _shared_sense(a: list[str], b: list[str]) -> bool:

@@ -205,7 +205,11 @@ def _governs(ops: Sequence[tuple[str, int, int, int, int]], k: int, ct: list[str
 def slots(claim: str, span: str) -> list[tuple[list[str], list[str], list[str], list[str]]]:
     """Each run the claim replaces in the aligned sentence with the same words on at least
     one side, at most SLOT_MAX tokens either way: (claim run, passage run, the three tokens
-    before each), in their own case (a capital tells a name)."""
+    before each), in their own case (a capital tells a name). A short run against a long one
+    is left out: read against the long run's edge next to the shared words ("praised its
+    founder" / "..., just a year into the job, fired back at its founder"), it opposed
+    near-identical sentences of unseen articles 8 times in 4,812 ("matches its all-time low"
+    / "a $50 discount and an all-time low")."""
     ct, st = tokens(claim), tokens(span)
     low_c, low_s = [t.lower() for t in ct], [t.lower() for t in st]
     ops = SequenceMatcher(None, low_c, low_s, autojunk=False).get_opcodes()

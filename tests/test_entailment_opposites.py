@@ -79,6 +79,15 @@ def test_direction_of_change() -> None:
     assert any("directions of change" in r for r in evo.evaluative_opposites(claim, passage))
 
 
+def test_adjective_antonyms_in_the_same_slot() -> None:
+    # relations.polarity leaves "first"/"last" out (light words: "last year"); in the same
+    # slot of the same sentence WordNet's first.a.01 / last.a.02 pointer stands.
+    passage = "She was the first player to score twice in a final."
+    assert evo.evaluative_opposites("She was the last player to score twice in a final.", passage)
+    # satellites of opposed heads are no opposites ("previous" / "earlier")
+    assert not evo.evaluative_opposites("It was the previous record.", "It was the earlier record.")
+
+
 def test_valence_widened_through_wordnet() -> None:
     # "shaky" is rated -0.9 by VADER (weak); its WordNet neighbours (unstable, insecure ...)
     # agree it is clearly negative. A word with one rated neighbour keeps no rating.
