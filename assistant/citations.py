@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from assistant import lexicon
 from assistant.entailment import (
     Context,
     align,
@@ -27,9 +26,9 @@ from assistant.entailment import (
     number_values,
     verdict_consistent,
 )
+from assistant.recall_words import alternatives, name_forms, number_words, variants
 from assistant.text import (
     MARKER_RE,
-    STOPWORDS,
     content_words,
     markers,
     names,
@@ -102,7 +101,7 @@ class CitationChecker:
         missing = sorted(number_values(claim) - number_values(passage_text) - p_words)
         # Names against every passage word: "WHO" is a stopword to content_words.
         p_all = p_words | {stem(w) for w in words(passage_text)}
-        missing += sorted(n for n in names(claim) if n not in p_all)
+        missing += sorted(n for n in names(claim) if not name_forms(n) & p_all)
         if not c_words:
             return Support(ok=False, lexical=0.0, dense=0.0, missing=missing)
         # Words the citation's own metadata supplies (outlet, date) need no passage support.
@@ -110,8 +109,12 @@ class CitationChecker:
         if not missing and c_words <= from_meta:  # all outlet, title or date: "Euro Wire [2]."
             return Support(ok=True, lexical=1.0, dense=1.0)
         recall_words = (c_words - from_meta) or c_words
+        # A number's words ("three billion dollars") are checked as its value above, not as
+        # words: they count as found, as the digits of "$3B" would.
         lexical = self._best_window_recall(
-            _alternatives(claim, recall_words), f"{passage_text}\n{ctx.title}"
+            alternatives(claim, recall_words),
+            f"{passage_text}\n{ctx.title}",
+            number_words(claim) & recall_words,
         )
         if missing:
             return Support(ok=False, lexical=lexical, dense=0.0, missing=missing)
@@ -128,14 +131,16 @@ class CitationChecker:
         return Support(not reasons, lexical, dense, reasons, contradicted)
 
     @staticmethod
-    def _best_window_recall(claim_words: dict[str, set[str]], passage_text: str) -> float:
+    def _best_window_recall(
+        claim_words: dict[str, set[str]], passage_text: str, given: set[str] | None = None
+    ) -> float:
         # Recall within a window of up to three adjacent sentences, so a claim stitched from
         # words scattered over the whole passage does not pass.
-        sents = [_variants(s) for s in sentences(passage_text)] or [set()]
+        sents = [variants(s) for s in sentences(passage_text)] or [set()]
         best = 0.0
         for i in range(len(sents)):
             window = set().union(*sents[i : i + 3])
-            got = sum(1 for alts in claim_words.values() if alts & window)
+            got = sum(1 for w, alts in claim_words.items() if alts & window or w in (given or ()))
             best = max(best, got / len(claim_words))
         return best
 
@@ -261,27 +266,6 @@ class CitationChecker:
             if s.ok and (best is None or s.lexical + s.dense > best[0]):
                 best = (s.lexical + s.dense, n)
         return best[1] if best else None
-
-
-def _variants(text: str) -> set[str]:
-    """A passage's content stems and those of their WordNet base forms ("laid" -> lay)."""
-    out = content_words(text)
-    for w in words(text):
-        if len(w) > 3 and w.lower() not in STOPWORDS:
-            out |= {stem(b) for b in lexicon.base_forms(w)}
-    return out
-
-
-def _alternatives(claim: str, wanted: set[str]) -> dict[str, set[str]]:
-    """Each wanted claim stem with the stems that stand for it in a passage: its base forms
-    and its WordNet synonyms ("cutting" is supported by "reducing", "laid off" by "laying
-    off"). Only recall uses them; names, numbers and the entailment rules stay exact."""
-    out = {w: {w} for w in wanted}
-    for w in words(claim):
-        st = stem(w)
-        if st in out and not w[:1].isupper():
-            out[st] |= {stem(x) for x in lexicon.base_forms(w) | lexicon.synonyms(w)}
-    return out
 
 
 def _context(passage_text: str, hit: Hit | None) -> Context:

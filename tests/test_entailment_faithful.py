@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.citations import CitationChecker
 from assistant.coreference import acronym_in, antecedent_start, is_role_noun, refers_back
 from assistant.entailment import Context, contradictions
+from assistant.recall_words import alternatives, number_words, variants
 from assistant.relations import tokens
 
 QUOTE = (
@@ -86,3 +88,28 @@ def test_the_antecedent_window_stops_at_the_nearest_named_sentence() -> None:
     passage = " ".join(sents)
     assert antecedent_start(sents, 4, passage) == 1
     assert antecedent_start(sents, 2, passage) == 0
+
+
+def test_recall_reads_number_words_compounds_and_demonyms() -> None:
+    check = CitationChecker(None)  # no embedder: recall alone decides the overlap test
+    passage = (
+        "Check Point ended the most recent quarter with $3B in cash, which could open the "
+        "door to additional acquisitions. On Ukraine's side, officials reported that Russia "
+        "launched 145 drones on Saturday. The talks reflect concern over the nearly "
+        "three-year conflict in Ukraine."
+    )
+    for claim in [
+        "Check Point finished its most recent quarter with three billion dollars in cash.",
+        "Officials reported one hundred forty-five Russian drones on Saturday.",
+        "The conflict in Ukraine is nearly three years old.",
+    ]:
+        assert check.support(claim, passage).ok, claim
+    # The number itself stays exact.
+    assert not check.support("Check Point ended the quarter with four billion dollars.", passage).ok
+
+
+def test_recall_alternatives_come_from_wordnet() -> None:
+    assert "russia" in alternatives("Russian drones", {"russian", "drone"})["russian"]
+    assert "year" in variants("the nearly three-year conflict")
+    assert {"three", "billion", "dollar"} <= number_words("three billion dollars in cash")
+    assert "cash" not in number_words("three billion dollars in cash")
