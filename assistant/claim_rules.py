@@ -23,6 +23,8 @@ _OBJECT_START = frozenset(["its", "their", "his", "her", "the", "a", "an", "this
 # Adjectival hedges qualify the next word only; modal verbs the verb phrase after them.
 _HEDGE_ADJ = frozenset(["potential", "potentially", "possible", "possibly"])
 _HEDGE_SKIP = frozenset(["be", "been", "have", "also", "still", "then", "now", "further", "eventually", "soon"])  # fmt: skip
+# Modals by which a claim states no fact ("parents should be responsible for approving").
+DEONTIC = frozenset(["should", "must", "ought"])
 # Words by which a claim itself conveys doubt, so it does not overstate a hedged passage.
 UNCERTAIN = frozenset(["threaten", "threatened", "threatening", "threatens", "unless", "plan", "plans", "planned", "expected", "research", "unclear", "uncertain", "unknown", "whether", "if", "risk", "risks", "fear", "fears", "warn", "warned"])  # fmt: skip
 
@@ -140,18 +142,23 @@ def intent(claim: str, span: str) -> list[str]:
     # list above missed some, and a claim quoting the passage's "trying to" was refused.
     if any(lexicon.base_forms(t) & _INTENT_LEMMAS for t in ct):
         return []
+    # What is planned is an action: a name after it ("tried to paddle-sweep off Motie") is
+    # a party to it, not the plan.
     scope = {
         stem(w) for m in _INTENT.finditer(span.replace("’", "'"))
-        for w in tokens(m.group(1)) if w.lower() not in STOPWORDS
+        for w in tokens(m.group(1)) if w.lower() not in STOPWORDS and not w[:1].isupper()
     }  # fmt: skip
-    hit = scope & {stem(t) for t in ct if t not in STOPWORDS}
+    # A word after a possessive names the attempt itself ("Brook's paddle-sweep" where he
+    # "tried to paddle-sweep"): the attempt happened.
+    owned = {k for k in range(1, len(ct)) if ct[k - 1].endswith("'s")}
+    hit = scope & {stem(t) for k, t in enumerate(ct) if t not in STOPWORDS and k not in owned}
     return [f"the passage only says “{sorted(hit)[0]}” is planned or tried"] if hit else []
 
 
 def hedges(claim: str, span: str) -> list[str]:
     """A claim may not state as done what the passage only says could happen."""
     ct = {t.lower() for t in tokens(claim)}
-    if ct & (HEDGES | UNCERTAIN):
+    if ct & (HEDGES | UNCERTAIN | DEONTIC):
         return []
     st = tokens(span)
     scope: set[str] = set()

@@ -24,7 +24,7 @@ only as possible, future or intended), in assistant/modality.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant import lexicon
@@ -39,6 +39,8 @@ SKIP = BE | MODALS | frozenset(
      "still", "just", "since", "later", "first", "again", "previously", "initially",
      "eventually", "soon", "finally", "not", "never", "currently", "recently", "once"]
 )  # fmt: skip
+_FINITE = frozenset(["has", "have", "had", "is", "are", "was", "were"])
+ADVERBS = SKIP - BE - MODALS - {"has", "have", "had"}
 DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those", "our", "both", "some", "any", "each"])  # fmt: skip
 _PARTICLES = frozenset(["back", "off", "up", "down", "out", "away"])
 # After these the other party acts as much as the subject does ("met with", "X and Y").
@@ -90,12 +92,14 @@ def is_verb_at(st: list[str], k: int, text: str) -> bool:
     the bloc issuing"), not after a noun ("the image blurring")."""
     tok = st[k]
     low = tok.lower()
-    if not tok[:1].islower() or low in STOPWORDS or low in SKIP or low in DETERMINERS:
+    if not (tok[:1].islower() or (k == 0 and low.endswith("ing"))):  # "Using X as a front, Y"
+        return False
+    if low in STOPWORDS or low in SKIP or low in DETERMINERS:
         return False
     if low.endswith("ly") or low in _PARTICLES or low in _PREPOSITIONAL or not verb_lemmas(low):
         return False
     j = k - 1
-    while j >= 0 and st[j].endswith("ly") and st[j][:1].islower():
+    while j >= 0 and (st[j].lower() in ADVERBS or (st[j].endswith("ly") and st[j][:1].islower())):
         j -= 1
     prev = st[j].lower() if j >= 0 else ""
     # After a determiner or a possessive it is a noun ("the attacks", "Meta's arguments").
@@ -215,6 +219,8 @@ def _frames(sentence: str, text: str) -> tuple[Frame, ...]:
     main: frozenset[str] = frozenset()
     for n, st in enumerate(segs):
         for k in range(len(st)):
+            if not main and k and st[k].lower() in _FINITE:
+                main = _np_before(st, k, text) or main  # "..., Bankman-Fried had access"
             if not is_verb_at(st, k, text) and not _passive_at(st, k)[0]:
                 continue
             passive, by = _passive_at(st, k)
@@ -242,6 +248,11 @@ def _frames(sentence: str, text: str) -> tuple[Frame, ...]:
                     opens=opens,
                 )
             )
+    # A participle clause opening the sentence ("Using Caroline Ellison ... as a front,
+    # Bankman-Fried had") has the subject of the main clause after it.
+    lead = [i for i, f in enumerate(out) if f.opens and f.verb.endswith("ing") and not f.agent]
+    for i in lead if main else []:
+        out[i] = replace(out[i], agent=main)
     return tuple(out)
 
 

@@ -30,6 +30,7 @@ from assistant.relations import (
     stem,
     tokens,
 )
+from assistant.role_frames import is_verb_at
 from assistant.text import STOPWORDS
 
 _BE = frozenset(["is", "are", "was", "were", "be", "been", "being"])
@@ -220,6 +221,11 @@ def _relates(ct: list[str], a_i: int, b_i: int, st: list[str], sb: int, sa: int,
     return in_span not in ("both", "") and in_claim != in_span
 
 
+def _after_article(toks: list[str], k: int) -> bool:
+    prev = toks[k - 1].lower() if k else ""
+    return prev in ("a", "an", "the") or bool(re.fullmatch(r"[\d.,-]+", prev))
+
+
 def _plain(tok: str) -> bool:
     """A content word that is not capitalised (a name cannot be the verb two names share)."""
     return tok.lower() not in STOPWORDS and not tok[:1].isupper()
@@ -260,6 +266,12 @@ def roles(claim: str, span: str, passage: str) -> list[str]:
             # relate the two ("a Wall Street rally gave the ASX" / "the ASX received relief
             # from a rally on Wall Street").
             shared = {w for w in shared if _relates(ct, a_i, b_i, st, s_pos[b], s_pos[a], w)}
+            # Two names with no verb between them are one noun phrase ("Valve product designer
+            # Greg Coomer"), and a word after an article or a number is a thing ("a 3-2
+            # triumph over England"): neither relates the two.
+            if not any(is_verb_at(ct, k, passage) for k in range(a_i + 1, b_i)):
+                continue
+            shared -= {stem(ct[k]) for k in range(a_i + 1, b_i) if _after_article(ct, k)}
             if shared:
                 out.append(f"{a} and {b} swap roles around “{sorted(shared)[0]}”")
     # Adjacent within one comma-free stretch ("Junichi Miyakawa, president & CEO" puts no

@@ -27,6 +27,10 @@ SWAPPED = [
     # A reduced passive's agent.
     ("Accel led the company's 2021 round, with Sequoia participating.",
      "It raised $50 million in 2021, a round led by Sequoia, with Accel and Index participating."),
+    # A participle clause opening the sentence has the main clause's subject.
+    ("Using Lopez as a front, Smith had secret access to the accounts.",
+     "Using Smith as a front, Lopez had secret access to the accounts, prosecutors said."),
+    ("Acme is now suing Globex over the patents.", "Globex is now suing Acme over the patents."),
     # A passive's subject.
     ("Smith was sent off, while Jones was able to play on.",
      "Both collided, with Smith eventually able to play on whilst Jones was sent off."),
@@ -53,7 +57,7 @@ def test_same_roles_pass(claim: str, passage: str) -> None:
     assert role_cross(claim, passage, passage) == []
 
 
-@pytest.mark.parametrize("k", [3, 5, 6])
+@pytest.mark.parametrize("k", [3, 5, 8])
 def test_the_check_runs_the_role_rule(k: int) -> None:
     """Through contradictions(): no other rule reads these roles."""
     claim, passage = SWAPPED[k]
@@ -153,3 +157,34 @@ def test_a_finding_is_not_made_stronger() -> None:
     assert evidence_overclaim("Lopez allegedly leaked the memo, the Post reported.", passage) == []
     claim = "Lopez leaked the memo to reporters."
     assert contradictions(claim, Context(passage)) == evidence_overclaim(claim, passage)
+
+
+def test_a_modal_claim_and_a_planned_party() -> None:
+    from assistant.claim_rules import hedges, intent
+
+    passage = (
+        "Davis argues parents should approve downloads, backing a law that would require approval."
+    )
+    assert hedges("Davis argued that parents should be responsible for approval.", passage) == []
+    assert hedges("Davis argued that the law requires approval.", passage)
+    passage = "Brook tried to paddle-sweep off Motie and was caught."
+    assert intent("Brook's paddle-sweep off Motie was caught.", passage) == []
+    assert intent("Brook hit a paddle-sweep for four.", passage)
+
+
+def test_names_in_one_noun_phrase_swap_no_roles() -> None:
+    from assistant.subjects import roles
+
+    passage = "Jane Roe, a product designer at Acme, called the model the definitive version."
+    assert (
+        roles(
+            "Acme product designer Jane Roe called the model the definitive version.",
+            passage,
+            passage,
+        )
+        == []
+    )
+    passage = "The hopes of Italy ended with a 3-2 triumph for Spain."
+    assert roles("Spain clinched the series with a 3-2 triumph over Italy.", passage, passage) == []
+    passage = "Italy beat Spain on Sunday."
+    assert roles("Spain beat Italy on Sunday.", passage, passage)
