@@ -37,6 +37,13 @@ def _number_owner(claim: str, span: str, runs: list[set[str]], referred: bool = 
         own = [0]
     if not own:
         return []
+    # A clause that names no party but the claim's own goes on about the actor ("Belgium
+    # sit second ... by one point but two points behind group leaders, Netherlands").
+    claim_stems = {stem(w) for w in tokens(claim)}
+    own += [
+        i for i, c in enumerate(clauses)
+        if i not in own and _party_stems(c) and _party_stems(c) <= claim_stems
+    ]  # fmt: skip
     out = []
     for n in sorted(number_values(claim)):
         holding = [i for i, c in enumerate(clauses) if n in number_values(c)]
@@ -76,3 +83,8 @@ def _number_predicate(claim: str, span: str) -> list[str]:
             if elsewhere:
                 out.append(f"number {n} goes with another clause than “{sorted(elsewhere)[0]}”")
     return out
+
+
+def _party_stems(clause: str) -> set[str]:
+    """Stems of the capitalised words past a clause's first word: the parties it names."""
+    return {stem(w) for w in tokens(clause)[1:] if w[:1].isupper()}

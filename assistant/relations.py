@@ -88,6 +88,7 @@ def _read_number(m: re.Match[str], into: list[int] | None = None) -> str:
 
 _MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s+\d)")
 _MONTH_OF = {m[:3]: m for m in MONTHS}
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
 def tokens(text: str) -> list[str]:
@@ -100,6 +101,8 @@ def _tokens(text: str) -> tuple[str, ...]:
     # ("Dec. 12" is "December 12"), so that both sides are read alike. Cached: one check
     # tokenizes the same claim and passage sentences for every rule.
     text = _NUMBER_WORD.sub(_read_number, text.replace("’", "'"))
+    # "600,000 customers" is one number next to its noun, not "600" and "000".
+    text = _THOUSANDS.sub("", text)
     text = _MONTH_ABBREVIATION.sub(lambda m: _MONTH_OF[m.group(1)[:3].lower()], text)
     return tuple(words(text))
 
@@ -277,6 +280,7 @@ def _base(word_stem: str) -> str:
 
 
 def _stretches(text: str) -> list[list[str]]:
+    text = _THOUSANDS.sub("", text)  # "600,000" is no stretch boundary
     return [t for t in (tokens(x) for x in re.split(r"[:;,()“”\"—–]", text)) if t]
 
 

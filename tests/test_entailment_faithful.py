@@ -113,3 +113,23 @@ def test_recall_alternatives_come_from_wordnet() -> None:
     assert "year" in variants("the nearly three-year conflict")
     assert {"three", "billion", "dollar"} <= number_words("three billion dollars in cash")
     assert "cash" not in number_words("three billion dollars in cash")
+
+
+def test_a_number_with_thousands_separators_keeps_its_noun() -> None:
+    ctx = Context("It has 1.2 million savings plans, which works out to over 600,000 customers.")
+    assert contradictions("It has more than six hundred thousand customers.", ctx) == []
+    assert contradictions("It has more than 600,000 customers.", ctx) == []
+
+
+def test_a_contrast_clause_naming_only_the_claim_s_parties_is_the_actor_s() -> None:
+    ctx = Context(
+        "Belgium now sit second in the group ahead of England by one point but two points "
+        "behind group leaders, Netherlands."
+    )
+    claim = "Belgium are second, a point ahead of England and two points behind Netherlands."
+    assert contradictions(claim, ctx) == []
+    ravens = Context(
+        "The Ravens defense has allowed the fewest points (16.1), while San Francisco's unit "
+        "ranks second in points (16.7)."
+    )
+    assert contradictions("The Ravens defense has allowed 16.7 points.", ravens)
