@@ -39,7 +39,9 @@ AGREE = 0.75  # share of a word's rated WordNet neighbours that must agree on th
 HOPS = 2  # hypernym levels read for a change verb's direction (as slot_opposites)
 SENSES = {"n": 1, "v": 3, "a": 3, "s": 3, "r": 2}  # most frequent senses read per lemma
 # Change verbs whose opposed synsets (WordNet antonyms) give the axes of direction.
-AXES = ("increase", "improve", "rise")
+# Amount and height are one axis (news tells prices that "rose" / "fell" with both); quality
+# is another: "unemployment increased" and "worsened" say the same.
+AXES = (("increase", "rise"), ("improve",))
 _CONTEST = 33  # WordNet's lexicographer file verb.competition ("win", "defeat", "beat")
 _POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 
@@ -62,10 +64,9 @@ class _WordNet:
                     continue
                 f = line.split()
                 n_ptr, n_sense = int(f[3]), int(f[2])
-                for off in f[4 + n_ptr + 2 :][:n_sense]:
-                    key = f"{p}:{off}"
-                    if len(self.senses[f[0]]) < sum(SENSES.values()):
-                        self.senses[f[0]].append(key)
+                # adjectives: satellites ("s") and heads share the index.adj entry
+                limit = max(SENSES[p], SENSES["s"]) if p == "a" else SENSES[p]
+                self.senses[f[0]] += [f"{p}:{o}" for o in f[4 + n_ptr + 2 :][:n_sense][:limit]]
             for line in (root / f"data.{name}").read_text(encoding="latin-1").splitlines():
                 if line.startswith(" "):
                     continue
@@ -82,14 +83,7 @@ class _WordNet:
 
     def synsets(self, lemma: str) -> list[str]:
         """The lemma's most frequent senses, SENSES[pos] of each part of speech."""
-        out: list[str] = []
-        count: dict[str, int] = defaultdict(int)
-        for key in self.senses.get(lemma, ()):
-            pos = key[0]
-            count[pos] += 1
-            if count[pos] <= SENSES[pos]:
-                out.append(key)
-        return out
+        return self.senses.get(lemma, [])
 
     def up(self, key: str, levels: int) -> set[str]:
         seen = {key}
@@ -125,6 +119,15 @@ def vader_available() -> bool:
     return bool(_vader())
 
 
+def _forms(w: str) -> list[str]:
+    """The lemmas a word is read as: an irregular past ("fell", "found") as its verb only, not
+    as the homograph WordNet also lists ("fell" the adjective, fierce; "fell" trees)."""
+    exc = lexicon._wordnet()[1].get("v", {})  # WordNet's verb.exc
+    if w in exc:
+        return [exc[w]]
+    return [w, *sorted(lexicon.base_forms(w) - {w})]
+
+
 @lru_cache(maxsize=16384)
 def valence(word: str) -> float:
     """The word's evaluative rating (VADER's scale, -4..4; 0 when unknown or mixed): its own
@@ -137,10 +140,7 @@ def valence(word: str) -> float:
         return own
     wn = _wordnet()
     found: dict[str, float] = {}
-    # An irregular past ("fell", "found") is read as its verb, not as the homograph WordNet
-    # also lists ("fell" the adjective, fierce).
-    irregular = w in lexicon._wordnet()[1].get("v", {})  # WordNet's verb.exc
-    for f in forms[1:] if irregular else forms:
+    for f in _forms(w):
         for key in wn.synsets(f):
             near = {key} | wn.ptrs[key]["&"]
             for k in near:
@@ -159,15 +159,20 @@ def valence(word: str) -> float:
 
 @lru_cache(maxsize=1)
 def _axes() -> list[tuple[frozenset[str], frozenset[str]]]:
-    """(up, down) synsets of each axis of change: the verb senses of AXES words that WordNet
-    opposes, with their antonyms."""
+    """(up, down) synsets of each axis of change: the first two verb senses of its AXES
+    words that WordNet opposes (rise.v.01 / descend.v.01, not arise.v.03 / sit_down.v.01),
+    with their antonyms."""
     wn = _wordnet()
     out = []
-    for word in AXES:
-        ups = [k for k in wn.senses.get(word, ()) if k[0] == "v" and wn.ptrs[k]["!"]]
+    for words in AXES:
+        ups = [
+            k
+            for word in words
+            for k in [k for k in wn.senses.get(word, ()) if k[0] == "v"][:2]
+            if wn.ptrs[k]["!"]
+        ]
         downs = {a for k in ups for a in wn.ptrs[k]["!"]}
-        if ups:
-            out.append((frozenset(ups), frozenset(downs)))
+        out.append((frozenset(ups), frozenset(downs)))
     return out
 
 
@@ -177,7 +182,7 @@ def direction(word: str) -> tuple[int, ...]:
     its down side, 0 otherwise."""
     wn = _wordnet()
     reach: set[str] = set()
-    for f in lexicon.base_forms(word.lower()):
+    for f in _forms(word.lower()):
         for key in wn.synsets(f):
             if key[0] == "v":
                 reach |= wn.up(key, HOPS)

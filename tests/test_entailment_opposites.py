@@ -76,6 +76,10 @@ def test_direction_of_change() -> None:
     passage = "The company said it's reducing its staff by 7%."
     claim = "The company said it was increasing its staff by 7%."
     assert evo.direction("climbing")[0] == 1 and evo.direction("shrinking")[0] == -1
+    # amount and height are one axis; an irregular past is read as its verb ("fell" -> fall,
+    # not "fell" trees), and a word's verb senses are read past its many noun senses
+    assert evo.direction("soared")[0] == 1 and evo.direction("fell")[0] == -1
+    assert any(evo.direction("fell")) and not evo.direction("worsened")[0]
     assert any("directions of change" in r for r in evo.evaluative_opposites(claim, passage))
 
 
