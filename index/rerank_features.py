@@ -11,7 +11,7 @@ import numpy as np
 from index.bm25 import BM25
 from index.rerank import FEATURES
 from index.retrieval_config import RetrievalConfig
-from index.scoring import reciprocal_ranks, top_indices, within_group_rr
+from index.scoring import doc_reciprocal_ranks, reciprocal_ranks, top_indices, within_group_rr
 from index.text import _INDEX_TOKEN, INDEX_STOPWORDS, split_sentences, stem
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def candidate_features(
             np.max([reciprocal_ranks(s, cand) for s in scores], axis=0) if scores else zero
         )
         f[f"has_{kind}"] = np.full(len(cand), float(bool(scores)), dtype=np.float32)
-    doc_rr = [reciprocal_ranks(idx.doc_max(x.score), docs) for x in qs.facets]
+    doc_rr = [doc_reciprocal_ranks(x.score, idx._doc, cand, idx.doc_max) for x in qs.facets]
     f["doc_rr_best"] = np.max(doc_rr, axis=0)
     f["doc_rr_mean"] = np.mean(doc_rr, axis=0)
     f["within_doc_rr"] = within_group_rr(docs, main[cand])

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.bm25 import BM25
+from index.bonus import Bonus, CodeRows
 from index.chunking import Chunk
 from index.columns import ChunkColumns, ordinal
 from index.filters import Filters
@@ -138,6 +139,7 @@ class HybridIndex:
         self._sent_cache: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
         self._word_ids: dict[str, int] = {}
         self._last_analysis: QueryAnalysis | None = None
+        self._code_rows: tuple[CodeRows, CodeRows] | None = None
         # token_counts (index.lexicon) come from the caller's cache: no re-tokenizing on updates.
         if token_counts is None:
             from index.lexicon import Lexicon
@@ -271,20 +273,22 @@ class HybridIndex:
             out = np.maximum(out, np.where(gap == 0, 1.0, np.where(gap == 1, 0.5, 0.0)))
         return out
 
-    def _bonus(
-        self, sources: list[str], dates: list[str], w_source: float, w_date: float
-    ) -> np.ndarray | np.float32:
-        # A scalar 0 when nothing applies (most facets): at 1M chunks, allocating and adding
-        # float64 temporaries here cost ~15 ms per facet.
-        # Both parts are lookups in small tables (per source, per distinct day), with the
-        # values and dtypes of the element-wise arithmetic they replace.
-        bonus: np.ndarray | np.float32 = np.float32(0.0)
-        if sources and w_source:
-            table = np.where(self._source_table(sources), np.float32(w_source), np.float32(0.0))
-            bonus = table[self._source_code]
-        if dates and w_date:
-            bonus = bonus + (np.float32(w_date) * self._date_table(dates))[self._day_code]
-        return bonus
+    def _bonus(self, sources: list[str], dates: list[str], ws: float, wd: float) -> Bonus | None:
+        """A facet's source and date bonus (index.bonus; None where nothing applies, as for
+        most facets), from lookups in small tables per source and per distinct day."""
+        src = None
+        if sources and ws:
+            src = np.where(self._source_table(sources), np.float32(ws), np.float32(0.0))
+        date = np.float32(wd) * self._date_table(dates) if dates and wd else None
+        if src is None and date is None:
+            return None
+        if self._code_rows is None:
+            self._code_rows = (
+                CodeRows(self._source_code, len(self.sources)),
+                CodeRows(self._day_code, len(self._days)),
+            )
+        src_rows, day_rows = self._code_rows
+        return Bonus.of(src, src_rows, self._source_code, date, day_rows, self._day_code)
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         """Vectorised Filters.accepts over all chunks (None when nothing is filtered)."""
@@ -321,21 +325,24 @@ class HybridIndex:
         dense = self._dense_many([query, *sub_texts], cfg, bm)
         text = fuse(bm, dense[0], w)
         bonus = self._bonus(qa.source_names, qa.date_values, cfg.source_boost, cfg.date_boost)
-        facets = [_Facet("main", text + bonus)]
-        named: np.ndarray | np.float32 | None = None
+        facets = [_Facet("main", text.copy() if bonus is None else bonus.added_to(text))]
+        named: Bonus | None = None
         for j, sub in enumerate(subs):
             sub_bm = self.bm25_scores(sub.text) if w > 0 else bm
             if cfg.sub_dense or w <= 0:
                 score = fuse(sub_bm, dense[j + 1 if cfg.sub_dense else 0], w)
             else:  # one MiniLM encode per question: the sub-queries are BM25 only
                 score = fuse(sub_bm, dense[0], 1.0)
-            score += self._bonus(
+            own = self._bonus(
                 list(sub.sources), list(sub.dates), cfg.sub_constraint, cfg.sub_constraint
             )
-            if not sub.sources:  # the same for every such facet: computed once (1M: ~3 ms)
+            if own is not None:
+                own.add_to(score)
+            if not sub.sources:  # the same for every such facet: computed once
                 if named is None:
                     named = self._bonus(qa.source_names, [], cfg.source_boost, 0.0)
-                score += named
+                if named is not None:
+                    named.add_to(score)
             facets.append(_Facet(sub.kind, score))
         return _QueryScores(qa, facets, bm, dense[0], text)
 

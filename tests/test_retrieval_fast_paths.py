@@ -56,6 +56,37 @@ def test_top_indices_prefilter_falls_back_when_too_few_are_finite() -> None:
     assert scoring.top_indices(score, None, 10).tolist() == [70_000, 99_999, 5]
 
 
+@pytest.mark.parametrize("case", range(8))
+def test_rank_prefilters_give_the_plain_ranks(case: int) -> None:
+    """Reciprocal ranks of chunks and of their articles, from the scores above the lowest
+    asked about, equal those from sorting every score (ties, runs of one article)."""
+    rng = np.random.default_rng(case)
+    size = scoring.PREFILTER_MIN * (1 + case % 2)
+    score = rng.random(size).astype(np.float32 if case % 2 else np.float64)
+    if case % 4 == 0:
+        score = np.round(score * 40) / 40  # many ties
+    if case % 4 == 1:
+        score[rng.random(size) < 0.9] = 0.0
+    # Articles of 1 to 12 consecutive chunks; for odd cases one article also owns a second run.
+    doc = np.repeat(np.arange(size), rng.integers(1, 13, size))[:size]
+    if case % 2:
+        doc[-5:] = 0
+    ids = rng.choice(size, 40 if case < 6 else 3, replace=False)
+    if case == 7:  # one low candidate: more than half the scores above it (the fallback)
+        ids[0] = int(np.argmin(score))
+    plain = 1.0 / (1.0 + size - np.searchsorted(np.sort(score), score[ids], side="right"))
+    assert np.array_equal(scoring.reciprocal_ranks(score, ids), plain)
+
+    def doc_max(x: np.ndarray) -> np.ndarray:
+        out = np.full(int(doc.max()) + 1, -np.inf, dtype=x.dtype)
+        np.maximum.at(out, doc, x)
+        return out
+
+    best = doc_max(score)
+    by_doc = 1.0 / (1.0 + best.size - np.searchsorted(np.sort(best), best[doc[ids]], "right"))
+    assert np.array_equal(scoring.doc_reciprocal_ranks(score, doc, ids, doc_max), by_doc)
+
+
 def test_bm25_scores_equal_scipy_column_sums_to_the_bit() -> None:
     rng = np.random.default_rng(0)
     n_docs, n_terms = 5_000, 300
@@ -117,10 +148,23 @@ def test_bonuses_from_tables_equal_the_elementwise_arithmetic() -> None:
     got = idx._date_match(dates)
     assert got.dtype == plain.dtype and np.array_equal(got, plain)
     mask = np.array([c.source == "Wired" for c in chunks])
-    want = np.where(mask, np.float32(0.3), np.float32(0.0)) + np.float32(0.2) * plain
-    bonus = idx._bonus(["Wired"], dates, 0.3, 0.2)
-    assert isinstance(bonus, np.ndarray)
-    assert bonus.dtype == want.dtype and np.array_equal(bonus, want)
-    only = idx._bonus(["Wired"], [], 0.3, 0.2)
-    assert isinstance(only, np.ndarray) and only.dtype == np.float32
-    assert np.array_equal(only, np.where(mask, np.float32(0.3), np.float32(0.0)))
+    by_source = np.where(mask, np.float32(0.3), np.float32(0.0))
+    score = np.linspace(0.1, 0.9, len(chunks), dtype=np.float32)
+    cases = [
+        ((["Wired"], dates), by_source + np.float32(0.2) * plain),
+        ((["Wired"], []), by_source),
+        (([], dates), np.float32(0.0) + np.float32(0.2) * plain),
+    ]
+    for (sources, named_days), bonus in cases:
+        got_bonus = idx._bonus(sources, named_days, 0.3, 0.2)
+        assert got_bonus is not None
+        # Added to the touched rows only, yet the scores and dtype of the whole-array sum.
+        want = score + bonus
+        added = got_bonus.added_to(score)
+        assert added.dtype == want.dtype and np.array_equal(added, want)
+        in_place, whole = score.copy(), score.copy()
+        got_bonus.add_to(in_place)
+        whole += bonus
+        assert in_place.dtype == np.float32 and np.array_equal(in_place, whole)
+    assert idx._bonus([], [], 0.3, 0.2) is None
+    assert idx._bonus(["Wired"], dates, 0.0, 0.0) is None
