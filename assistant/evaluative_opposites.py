@@ -48,48 +48,78 @@ _POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 
 class _WordNet:
     """The parts of WordNet this rule reads: a lemma's senses, a synset's members, pointers
-    (similar to "&", antonym "!", hypernym "@") and lexicographer file."""
+    (similar to "&", antonym "!", hypernym "@") and lexicographer file. Read on demand: a
+    synset's key is its byte offset in the data file and the index files are sorted, as
+    WordNet lays them out for random access (parsing all four files cost 2.3 s a process)."""
 
     def __init__(self) -> None:
-        self.senses: dict[str, list[str]] = defaultdict(list)
-        self.members: dict[str, list[str]] = {}
-        self.ptrs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self.lexfile: dict[str, int] = {}
         root = lexicon.WORDNET_DIR
+        self.index: dict[str, bytes] = {}
+        self.data: dict[str, bytes] = {}
         for p, name in _POS_FILES.items():
-            if not (root / f"data.{name}").exists():
-                continue
-            for line in (root / f"index.{name}").read_text(encoding="latin-1").splitlines():
-                if line.startswith(" "):
-                    continue
-                f = line.split()
+            if (root / f"data.{name}").exists():
+                self.index[p] = (root / f"index.{name}").read_bytes()
+                self.data[p] = (root / f"data.{name}").read_bytes()
+
+    def _index_line(self, p: str, lemma: str) -> list[str]:
+        """The index entry of a lemma (binary search over the sorted lines), split."""
+        text, key = self.index.get(p, b""), lemma.encode("latin-1", "replace")
+        lo, hi = 0, len(text)
+        while lo < hi:  # lo: the first line whose lemma is not below key
+            start = text.rfind(b"\n", 0, (lo + hi) // 2) + 1
+            end = text.find(b"\n", start)
+            end = len(text) if end < 0 else end
+            if text[start : start + 1] == b" " or text[start:end].split(b" ", 1)[0] < key:
+                lo = end + 1
+            else:
+                hi = start
+        line = text[lo : text.find(b"\n", lo)]
+        return line.decode("latin-1").split() if line.split(b" ", 1)[0] == key else []
+
+    @lru_cache(maxsize=65536)  # noqa: B019 (one instance per process)
+    def synsets(self, lemma: str) -> list[str]:
+        """The lemma's most frequent senses, SENSES[pos] of each part of speech."""
+        out = []
+        for p in _POS_FILES:
+            f = self._index_line(p, lemma)
+            if f:
                 n_ptr, n_sense = int(f[3]), int(f[2])
                 # adjectives: satellites ("s") and heads share the index.adj entry
                 limit = max(SENSES[p], SENSES["s"]) if p == "a" else SENSES[p]
-                self.senses[f[0]] += [f"{p}:{o}" for o in f[4 + n_ptr + 2 :][:n_sense][:limit]]
-            for line in (root / f"data.{name}").read_text(encoding="latin-1").splitlines():
-                if line.startswith(" "):
-                    continue
-                head = line.split(" | ", 1)[0].split()
-                key, n_words = f"{p}:{head[0]}", int(head[3], 16)
-                self.lexfile[key] = int(head[1])
-                self.members[key] = [head[4 + 2 * i].lower().split("(")[0] for i in range(n_words)]
-                i = 4 + 2 * n_words
-                for j in range(int(head[i])):
-                    symbol, target, tpos = head[i + 1 + 4 * j : i + 4 + 4 * j]
-                    if symbol in ("&", "!", "@"):
-                        t = "a" if tpos == "s" else tpos
-                        self.ptrs[key][symbol].add(f"{t}:{target}")
+                out += [f"{p}:{o}" for o in f[4 + n_ptr + 2 :][:n_sense][:limit]]
+        return out
 
-    def synsets(self, lemma: str) -> list[str]:
-        """The lemma's most frequent senses, SENSES[pos] of each part of speech."""
-        return self.senses.get(lemma, [])
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def synset(self, key: str) -> tuple[int, tuple[str, ...], dict[str, frozenset[str]]]:
+        """(lexicographer file, member lemmas, pointers by symbol) of a synset key."""
+        p, off = key.split(":")
+        data = self.data.get(p, b"")
+        end = data.find(b"\n", int(off))
+        head = data[int(off) : end].decode("latin-1").split(" | ", 1)[0].split()
+        n_words = int(head[3], 16)
+        members = tuple(head[4 + 2 * i].lower().split("(")[0] for i in range(n_words))
+        ptrs: dict[str, set[str]] = defaultdict(set)
+        i = 4 + 2 * n_words
+        for j in range(int(head[i])):
+            symbol, target, tpos = head[i + 1 + 4 * j : i + 4 + 4 * j]
+            if symbol in ("&", "!", "@"):
+                ptrs[symbol].add(f"{'a' if tpos == 's' else tpos}:{target}")
+        return int(head[1]), members, {k: frozenset(v) for k, v in ptrs.items()}
+
+    def members(self, key: str) -> tuple[str, ...]:
+        return self.synset(key)[1]
+
+    def ptrs(self, key: str, symbol: str) -> frozenset[str]:
+        return self.synset(key)[2].get(symbol, frozenset())
+
+    def lexfile(self, key: str) -> int:
+        return self.synset(key)[0]
 
     def up(self, key: str, levels: int) -> set[str]:
         seen = {key}
         frontier = {key}
         for _ in range(levels):
-            frontier = {h for s in frontier for h in self.ptrs[s]["@"]} - seen
+            frontier = {h for s in frontier for h in self.ptrs(s, "@")} - seen
             seen |= frontier
         return seen
 
@@ -142,11 +172,11 @@ def valence(word: str) -> float:
     found: dict[str, float] = {}
     for f in _forms(w):
         for key in wn.synsets(f):
-            near = {key} | wn.ptrs[key]["&"]
+            near = {key} | wn.ptrs(key, "&")
             for k in near:
-                found |= {m: vader[m] for m in wn.members.get(k, ()) if m != f and m in vader}
-            for k in {a for s in near for a in wn.ptrs[s]["!"]}:
-                found |= {f"!{m}": -vader[m] for m in wn.members.get(k, ()) if m in vader}
+                found |= {m: vader[m] for m in wn.members(k) if m != f and m in vader}
+            for k in {a for s in near for a in wn.ptrs(s, "!")}:
+                found |= {f"!{m}": -vader[m] for m in wn.members(k) if m in vader}
     rated = list(found.values())
     if len(rated) < MIN_NEAR:
         return own  # one neighbour is one sense, often not the one news means ("overall")
@@ -168,10 +198,10 @@ def _axes() -> list[tuple[frozenset[str], frozenset[str]]]:
         ups = [
             k
             for word in words
-            for k in [k for k in wn.senses.get(word, ()) if k[0] == "v"][:2]
-            if wn.ptrs[k]["!"]
+            for k in [k for k in wn.synsets(word) if k[0] == "v"][:2]
+            if wn.ptrs(k, "!")
         ]
-        downs = {a for k in ups for a in wn.ptrs[k]["!"]}
+        downs = {a for k in ups for a in wn.ptrs(k, "!")}
         out.append((frozenset(ups), frozenset(downs)))
     return out
 
@@ -198,7 +228,7 @@ def _contest(word: str) -> bool:
     wn = _wordnet()
     for f in lexicon.base_forms(word.lower()):
         verbs = [k for k in wn.synsets(f) if k[0] == "v"]
-        if verbs and wn.lexfile.get(verbs[0]) == _CONTEST:
+        if verbs and wn.lexfile(verbs[0]) == _CONTEST:
             return True
     return False
 
@@ -265,8 +295,8 @@ def _adjective_antonyms(a: list[str], b: list[str]) -> bool:
         return {k for t in run for f in lexicon.base_forms(t) for k in wn.synsets(f) if k[0] == "a"}
 
     sa, sb = senses(a), senses(b)
-    opp_a = {x for k in sa for x in wn.ptrs[k]["!"]}
-    opp_b = {x for k in sb for x in wn.ptrs[k]["!"]}
+    opp_a = {x for k in sa for x in wn.ptrs(k, "!")}
+    opp_b = {x for k in sb for x in wn.ptrs(k, "!")}
     return bool(opp_a & sb or opp_b & sa)
 
 
