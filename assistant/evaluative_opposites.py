@@ -171,7 +171,10 @@ def valence(word: str) -> float:
     wn = _wordnet()
     found: dict[str, float] = {}
     for f in _forms(w):
-        for key in wn.synsets(f):
+        # Adjective clusters only: their "similar to" links join words of one rating, while
+        # a noun's or a verb's synonyms carry other senses' ratings ("respectively" took
+        # +1.4 from "severally", "coding" -1.6 from a verb sense).
+        for key in (k for k in wn.synsets(f) if k[0] == "a"):
             near = {key} | wn.ptrs(key, "&")
             for k in near:
                 found |= {m: vader[m] for m in wn.members(k) if m != f and m in vader}

@@ -97,6 +97,8 @@ def test_valence_widened_through_wordnet() -> None:
     # agree it is clearly negative. A word with one rated neighbour keeps no rating.
     assert evo.valence("shaky") <= -evo.STRONG
     assert evo.valence("overall") == 0.0
+    # only adjective clusters lend ratings: a verb's synonyms carry other senses' ("coding")
+    assert evo.valence("coding") == 0.0
 
 
 def test_the_check_drops_an_evaluative_opposite(monkeypatch: pytest.MonkeyPatch) -> None:
