@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.coreference import antecedent_start, refers_back, spelled_out
 from assistant.entailment import (
     Context,
     align,
@@ -27,6 +28,7 @@ from assistant.entailment import (
     verdict_consistent,
 )
 from assistant.recall_words import alternatives, name_forms, number_words, variants
+from assistant.relations import tokens
 from assistant.text import (
     MARKER_RE,
     content_words,
@@ -286,7 +288,9 @@ def on_question(claim: str, question: str, passages: list[Hit]) -> bool:
     A sentence is read with its article's title (the title says what the article is about:
     "GitLab" makes its "114 people" sentence about GitLab's layoffs, not one of another
     article that only shares "layoffs"), and a sentence opening with a pronoun or a bare
-    quote carries the names of the two before it ("Billie Jean King ... . She's part of").
+    quote, or a role noun ("The watchdog"), carries the names of the sentences before it back
+    to the nearest one naming anyone ("Billie Jean King ... . She's part of"), acronyms
+    included ("CFPB" for "Consumer Financial Protection Bureau").
     The citation's own metadata (outlet, title, date) adds no name, and a name matches a
     longer or shorter word of the same first five letters ("Russia"/"Russian")."""
     q_words = content_words(question)
@@ -307,11 +311,13 @@ def on_question(claim: str, question: str, passages: list[Hit]) -> bool:
         for i, sent in enumerate(sents):
             share = len(q_words & (content_words(sent) | title)) / len(q_words)
             best = max(best, share)
-            held = _name_stems(sent)
-            if _refers_back(sent):
-                held |= set().union(set(), *(_name_stems(s) for s in sents[max(0, i - 2) : i]))
+            held_text = sent
+            if _refers_back(sent) or refers_back(tokens(sent)):
+                # "She's part of ...", "The watchdog ...": the party named just before.
+                held_text = " ".join(sents[antecedent_start(sents, i, hit.chunk.text) : i + 1])
+            held = _name_stems(held_text)
             for name in added:
-                if has_name(held, name):
+                if has_name(held, name) or name in spelled_out(held_text):
                     best_with[name] = max(best_with[name], share)
     return best == 0.0 or min(best_with.values()) >= FOCUS_MIN * best
 

@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 
 from assistant import lexicon
-from assistant.relations import TEMPORAL_NAMES, follow, is_name, tokens
+from assistant.relations import TEMPORAL_NAMES, _speakers, follow, is_name, tokens
 from assistant.slot_opposites import _graph
 from assistant.text import STOPWORDS, stem
 
@@ -70,10 +70,15 @@ def refers_back(toks: list[str]) -> bool:
 def names_of(sentence: str, passage: str) -> set[str]:
     """Stems of the names a sentence holds (months and weekdays are no parties)."""
     toks = tokens(sentence)
-    found = {stem(t) for i, t in enumerate(toks) if is_name(t, i == 0, passage, follow(toks, i))}
-    # A sentence's first word is a name too where WordNet knows no such word ("Podzuweit
-    # spoke."): is_name asks the passage to capitalise it mid-sentence as well.
-    if toks and toks[0][:1].isupper() and toks[0].isalpha() and not _known(toks[0]):
+    found = {
+        stem(t)
+        for i, t in enumerate(toks[1:], 1)
+        if is_name(t, False, passage, follow(toks, i)) and t.lower().split("'")[0] not in _PRONOUNS
+    }
+    # A sentence's first word is a name where WordNet knows no such word ("Podzuweit
+    # spoke.", not "Maybe", "It's"); is_name would ask the passage to capitalise it
+    # mid-sentence, which a quote's first word also passes.
+    if toks and toks[0][:1].isupper() and not _known(toks[0].split("'")[0]):
         found.add(stem(toks[0]))
     return found - TEMPORAL_NAMES
 
@@ -90,6 +95,29 @@ def antecedent_start(sents: list[str], first: int, passage: str, least: int = 2)
     if any(names_of(s, passage) for s in sents[start:first]):
         return start
     return next((k for k in range(start - 1, -1, -1) if names_of(sents[k], passage)), start)
+
+
+def speaker_start(sents: list[str], first: int, passage: str, steps: int = 4) -> int:
+    """Index of the first sentence of the window before sents[first] that may name its
+    speaker: back to the nearest sentence that names anyone, past those whose own speaker is
+    a pronoun ("“It's leaner,” he said, ... include ING." after "..., said Podzuweit."), at
+    most `steps` sentences back. Where sents[first] names its own speaker ("The New York
+    Times reports that"), only the sentence just before counts, as for any sentence."""
+    if first < len(sents) and _named_speaker(sents[first], passage):
+        return max(0, first - 1)
+    for k in range(first - 1, max(-1, first - 1 - steps), -1):
+        who, found = _speakers(tokens(sents[k]))
+        if found and "*" in who and not _named_speaker(sents[k], passage):
+            continue  # "he said": the speaker is named further back
+        if names_of(sents[k], passage):
+            return k
+    return max(0, first - 1)
+
+
+def _named_speaker(sentence: str, passage: str) -> bool:
+    """Whether a sentence's reporting verb has a named speaker ("..., said Podzuweit.")."""
+    who, found = _speakers(tokens(sentence))
+    return found and bool((who - {"*"}) & names_of(sentence, passage))
 
 
 _ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")

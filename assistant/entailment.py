@@ -24,7 +24,7 @@ from itertools import pairwise
 
 from assistant.claim_frame import without_frame
 from assistant.claim_rules import admission, blame, hedges, intent, price, ranks, restriction
-from assistant.coreference import antecedent_start, refers_back, spelled_out
+from assistant.coreference import antecedent_start, refers_back, speaker_start, spelled_out
 from assistant.modality import evidence_overclaim, tense_overclaim
 from assistant.negation_heads import negation_heads
 from assistant.number_clauses import _CLAUSE_RE, _number_owner, _number_predicate, has_name
@@ -264,7 +264,7 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     reasons += role_cross(claim, span, ctx.passage)
     reasons += possessor_swap(claim, span, ctx.passage)
     # A pronoun speaker ("..., he said.") or a quote's later sentence is the nearest one named.
-    before = " ".join(ctx.sents[antecedent_start(ctx.sents, first, ctx.passage, 1) : first])
+    before = " ".join(ctx.sents[speaker_start(ctx.sents, first, ctx.passage) : first])
     reasons += attribution(claim, span, before, ctx.source)
     reasons += hedges(claim, span)
     reasons += intent(claim, span)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import CitationChecker
+from assistant.citations import CitationChecker, on_question
 from assistant.coreference import acronym_in, antecedent_start, is_role_noun, refers_back
 from assistant.entailment import Context, contradictions
 from assistant.recall_words import alternatives, number_words, variants
 from assistant.relations import tokens
+from index.chunking import Chunk
+from index.retrieval import Hit
 
 QUOTE = (
     "The startup raised $65 million on Monday. "
@@ -133,3 +135,30 @@ def test_a_contrast_clause_naming_only_the_claim_s_parties_is_the_actor_s() -> N
         "ranks second in points (16.7)."
     )
     assert contradictions("The Ravens defense has allowed 16.7 points.", ravens)
+
+
+def test_a_speaker_named_before_a_pronoun_speaker_still_speaks() -> None:
+    ctx = Context(
+        "Atomico published its annual report on Monday. "
+        "For now, Scalable Capital is not pursuing a license itself, said Podzuweit. "
+        "“It's leaner, obviously,” he said, adding that its banking partners include ING. "
+        "“Maybe I wouldn't rule getting a license out forever."
+    )
+    claim = "Podzuweit said he might not rule out getting a license forever."
+    assert [r for r in contradictions(claim, ctx) if "attributes" in r] == []
+    wrong = "Atomico said it might not rule out getting a license forever."
+    assert [r for r in contradictions(wrong, ctx) if "attributes" in r]
+
+
+def test_the_question_focus_reads_role_nouns_and_acronyms() -> None:
+    text = (
+        "Menendez pleaded not guilty. Critics spoke at length about it. The Consumer "
+        "Financial Protection Bureau is facing legal challenges of its own. The watchdog, "
+        "created in 2011, is facing a Supreme Court case that could determine its future."
+    )
+    hit = Hit(Chunk(id="c:0", doc_id="c", text=text, start=0, end=len(text)), 1.0)
+    q = "Which agency is facing a Supreme Court case?"
+    assert on_question(
+        "The CFPB faces a Supreme Court case that could decide its future.", q, [hit]
+    )
+    assert not on_question("A Supreme Court case could decide the future of Menendez.", q, [hit])
