@@ -34,6 +34,14 @@ def _outlet_key(name: str) -> str:
     return _NOT_ALNUM.sub("", name.lower().removeprefix("the "))
 
 
+def _same_outlet(named: str, source: str) -> bool:
+    """Whether the claim names the cited outlet: its name, or the name before a feed's
+    tagline ("Live Science" for "Live Science: The Most Interesting Articles")."""
+    key, full = _outlet_key(named), _outlet_key(source)
+    head = _outlet_key(re.split(r"\s+[-|–—]\s+|:\s+", source)[0])
+    return bool(key) and key in (full, head)
+
+
 def without_frame(claim: str, ctx: Context) -> str:
     """The claim without its opening "<outlet> reported on <date> that" when the outlet and the
     date are the cited article's own (its metadata supports them): the rules then read the
@@ -43,7 +51,7 @@ def without_frame(claim: str, ctx: Context) -> str:
         return claim
     for frame in _FRAMES:
         m = frame.match(claim)
-        if not m or _outlet_key(m.group("src")) != _outlet_key(ctx.source):
+        if not m or not _same_outlet(m.group("src"), ctx.source):
             continue
         date = m.group("date") or ""
         said = {stem(w) for w in words(date) if not w[:1].isdigit()} | number_values(date)

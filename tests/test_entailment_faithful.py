@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.citations import CitationChecker, on_question
+from assistant.claim_frame import without_frame
 from assistant.coreference import acronym_in, antecedent_start, is_role_noun, refers_back
 from assistant.entailment import Context, contradictions
 from assistant.recall_words import alternatives, number_words, variants
@@ -162,3 +163,17 @@ def test_the_question_focus_reads_role_nouns_and_acronyms() -> None:
         "The CFPB faces a Supreme Court case that could decide its future.", q, [hit]
     )
     assert not on_question("A Supreme Court case could decide the future of Menendez.", q, [hit])
+
+
+def test_the_cited_outlet_may_be_named_without_its_tagline() -> None:
+    ctx = Context(
+        "Among pregnant people who use cannabis, the risks are highest for those who use it "
+        "later in gestation. The study was published Tuesday (Dec. 12) in the journal JAMA.",
+        title="Cannabis use in pregnancy linked to small birth size",
+        source="Live Science: The Most Interesting Articles",
+        published_at="2023-12-13",
+    )
+    claim = "Live Science reported that the study was published on Tuesday in the journal JAMA."
+    assert without_frame(claim, ctx).startswith("the study was published")
+    other = "Science Daily reported that the study was published on Tuesday in the journal JAMA."
+    assert without_frame(other, ctx) == other
