@@ -19,6 +19,7 @@ from assistant.text import STOPWORDS, stem
 HEDGES = frozenset(
     ["could", "may", "might", "would", "potential", "potentially", "possible", "possibly"]
 )
+_CLAUSE_WORDS = frozenset(["though", "although", "but", "while", "whereas", "which", "who", "because"])  # fmt: skip
 _OBJECT_START = frozenset(["its", "their", "his", "her", "the", "a", "an", "this", "that", "these"])
 # Adjectival hedges qualify the next word only; modal verbs the verb phrase after them.
 _HEDGE_ADJ = frozenset(["potential", "potentially", "possible", "possibly"])
@@ -177,6 +178,12 @@ def hedges(claim: str, span: str) -> list[str]:
         # The hedged verb phrase up to an object's determiner: "may account for its slip"
         # hedges the accounting, not the slip it presupposes.
         upto = next((k for k, x in enumerate(rest[:4]) if x.lower() in _OBJECT_START), 4)
+        if "will" in ct:
+            # A claim that it will happen overstates all the passage hedges, object too:
+            # "will fund additional acquisitions" where "could open the door to additional
+            # acquisitions", up to the next clause.
+            rest = [x for x in st[i + 1 : i + 9] if x[:1].islower()]
+            upto = next((k for k, x in enumerate(rest) if x.lower() in _CLAUSE_WORDS), len(rest))
         scope |= {stem(x) for x in rest[:upto] if x.lower() not in STOPWORDS}
     hit = scope & {stem(t) for t in ct if t not in STOPWORDS} - {"result", "lead"}
     return [f"the passage only says “{sorted(hit)[0]}” could happen"] if hit else []

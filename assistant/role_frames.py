@@ -298,6 +298,7 @@ def role_cross(claim: str, span: str, passage: str) -> list[str]:
             out += _patient_swap(c, same, named)
         if not c.agent or not alike(c.agent, span_stems):
             continue
+        out += _owner_swap(c, same, frozenset(stem(t) for t in tokens(claim) if t[:1].isupper()), named)  # fmt: skip
         if any(alike(c.agent, s.agent) for s in same):
             continue  # the claim's subject does this verb in the passage too
         for s in same:
@@ -307,6 +308,24 @@ def role_cross(claim: str, span: str, passage: str) -> list[str]:
                 out.append(f"“{c.verb}”: the passage has {sorted(s.agent)[0]} do it")
         out += _agent_swap(c, same, named)
     return out[:1]
+
+
+def _owner_swap(
+    c: Frame, same: list[Frame], c_named: frozenset[str], named: frozenset[str]
+) -> list[str]:
+    """The same noun does the verb, but another name's: "San Francisco's defense has
+    allowed the fewest points" where "The Ravens defense has allowed the fewest points".
+    (roles' modifier rule reads a name right before its noun, not a possessive one.)"""
+    heads, owners = c.agent - c_named, c.agent & c_named
+    if not heads or not owners or not alike(owners, named):
+        return []
+    if any(alike(owners, s.agent) for s in same):
+        return []
+    for s in same:
+        theirs = s.agent & named
+        if s.agent & heads and theirs:
+            return [f"“{c.verb}”: the passage has the {min(theirs)} {min(heads)} do it"]
+    return []
 
 
 def _agent_swap(c: Frame, same: list[Frame], named: frozenset[str]) -> list[str]:

@@ -188,3 +188,18 @@ def test_names_in_one_noun_phrase_swap_no_roles() -> None:
     assert roles("Spain clinched the series with a 3-2 triumph over Italy.", passage, passage) == []
     passage = "Italy beat Spain on Sunday."
     assert roles("Spain beat Italy on Sunday.", passage, passage)
+
+
+def test_the_same_noun_owned_by_another_name() -> None:
+    passage = "The Acme team has won the most games this season, while Globex's squad ranks second."
+    assert role_cross("Globex's team has won the most games this season.", passage, passage)
+    assert role_cross("The Acme team has won the most games this season.", passage, passage) == []
+    assert role_cross("Initech's team has won the most games.", passage, passage) == []
+
+
+def test_will_where_the_passage_says_could() -> None:
+    from assistant.claim_rules import hedges
+
+    passage = "Acme ended the year with $3B in cash, which could open the door to new acquisitions."
+    assert hedges("Acme's cash will fund new acquisitions.", passage)
+    assert hedges("Acme ended the year with $3B in cash.", passage) == []
