@@ -27,7 +27,13 @@ from assistant.claim_rules import admission, blame, hedges, intent, price, ranks
 from assistant.coreference import antecedent_start, refers_back, speaker_start, spelled_out
 from assistant.modality import evidence_overclaim, tense_overclaim
 from assistant.negation_heads import negation_heads
-from assistant.number_clauses import _CLAUSE_RE, _number_owner, _number_predicate, has_name
+from assistant.number_clauses import (
+    _CLAUSE_RE,
+    _number_owner,
+    _number_predicate,
+    has_name,
+    neighbour_number,
+)
 from assistant.relations import (
     MONTHS,
     TEMPORAL_NAMES,
@@ -212,8 +218,11 @@ def contradictions(claim: str, ctx: Context) -> list[str]:
     ctx_stems = {stem(w) for w in tokens(context)} | meta
     # Numbers: in the aligned sentence(s), or from the article's date and title.
     span_nums = number_values(span) | _resolved_years(span, ctx)
+    last = max(aligned)
+    nearby = ctx.sents[max(0, first - 1) : first] + ctx.sents[last + 1 : last + 2]
     for n in sorted(number_values(claim) - span_nums - meta):
-        reasons.append(f"number {n} is not in the aligned sentence")
+        if not any(neighbour_number(claim, n, s) for s in nearby):
+            reasons.append(f"number {n} is not in the aligned sentence")
     # The actor must be in the aligned sentence.
     # A heading just above names the subject of the item below it ("GitLab" over "Announced
     # February 9 ... . The round of redundancies will impact around 114 people").

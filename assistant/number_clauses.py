@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.relations import number_values, tokens
-from assistant.text import content_words, stem
+from assistant.relations import _base, number_values, tokens
+from assistant.text import STOPWORDS, content_words, stem
 
 _CLAUSE_RE = re.compile(r",?\s+(?:and|but|while|whereas|although|though)\s+|;\s+|,\s+")
 
@@ -88,3 +88,41 @@ def _number_predicate(claim: str, span: str) -> list[str]:
 def _party_stems(clause: str) -> set[str]:
     """Stems of the capitalised words past a clause's first word: the parties it names."""
     return {stem(w) for w in tokens(clause)[1:] if w[:1].isupper()}
+
+
+# Words around a number that say nothing of what it counts.
+_SKIP = STOPWORDS | {
+    "billion",
+    "million",
+    "thousand",
+    "trillion",
+    "bn",
+    "almost",
+    "nearly",
+    "about",
+    "least",
+    "around",
+    "some",
+}
+
+
+def neighbour_number(claim: str, n: str, sentence: str) -> bool:
+    """Whether number n hangs on the same word in the claim and in a sentence next to the
+    aligned one ("offered £1.3 billion" / "Ratcliffe's £1.3billion offer", "a 7-inch LCD" /
+    "a 7-inch 800p LCD"): a merged claim's number from the sentence that states it, not a
+    number of another thing there."""
+    if n not in number_values(sentence):
+        return False
+
+    def hooks(text: str) -> set[str]:
+        toks = tokens(text)
+        out: set[str] = set()
+        for i, t in enumerate(toks):
+            if not (n in number_values(t) or n in number_values(" ".join(toks[i : i + 2]))):
+                continue
+            out |= {_base(stem(p)) for p in t.split("-")[1:] if p.isalpha()}  # "7-inch"
+            near = [w for w in toks[max(0, i - 2) : i] + toks[i + 1 : i + 3] if w.isalpha()]
+            out |= {_base(stem(w)) for w in near if w.lower() not in _SKIP}
+        return out
+
+    return bool(hooks(claim) & hooks(sentence))

@@ -177,3 +177,15 @@ def test_the_cited_outlet_may_be_named_without_its_tagline() -> None:
     assert without_frame(claim, ctx).startswith("the study was published")
     other = "Science Daily reported that the study was published on Tuesday in the journal JAMA."
     assert without_frame(other, ctx) == other
+
+
+def test_a_merged_claim_s_number_may_come_from_the_next_sentence_that_states_it() -> None:
+    ctx = Context(
+        "The original Steam Deck had a 7-inch 800p LCD running at 60Hz. The new model squeezes "
+        "a 7.4-inch OLED screen into the same space, shrinking the bezels. The panel runs at "
+        "90Hz with 3 modes."
+    )
+    claim = "The new model fits a 7.4-inch OLED screen into the space of the original's 7-inch LCD."
+    assert contradictions(claim, ctx) == []
+    # A number of another thing in the sentence before is still not this one's.
+    assert contradictions("The new model squeezes a 60-inch OLED screen into the same space.", ctx)
