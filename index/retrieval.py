@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.ann_side import AnnSide
 from index.bm25 import BM25
 from index.bonus import Bonus, CodeRows
 from index.chunking import Chunk
@@ -34,7 +35,7 @@ from index.lexicon import TermCounts
 from index.query_analysis import QueryAnalysis, SourceMatcher, analyse
 from index.rerank import LinearScorer
 from index.retrieval_config import RetrievalConfig
-from index.scoring import cap_per_doc, fuse, interleave, median_sample, one_blas_thread, top_indices
+from index.scoring import cap_per_doc, fuse, interleave, top_indices
 
 if TYPE_CHECKING:
     from index.embeddings import Embedder
@@ -107,7 +108,7 @@ class HybridIndex:
         # Nearest neighbours from the vector store's own index (ChunkStore.query), used from
         # ann_above chunks on; None: exact cosines over every vector.
         self.ann: Callable[[np.ndarray, int], list[tuple[str, float]]] | None = None
-        self._row: dict[str, int] | None = None
+        self._ann_side: AnnSide | None = None
         lower = np.array([str(s).lower() for s in outlets], dtype=str)
         self._source_lower = lower[code] if len(chunks) else np.zeros(0, dtype=str)
         self._date = cols.date
@@ -216,19 +217,10 @@ class HybridIndex:
         return [np.ascontiguousarray(sims[:, j]) for j in range(len(texts))]
 
     def _dense_ann(self, vec: np.ndarray, bm: np.ndarray, k: int) -> np.ndarray:
-        """Cosines from the vector store's HNSW instead of a product over every vector: exact
-        for its k nearest and for the k best by BM25 (the chunks that can reach the candidate
-        pools), the corpus median (from a fixed sample) for the rest, which fusion rescales to 0
-        (index.scoring.scale_median)."""
         assert self.ann is not None
-        if self._row is None:
-            self._row = {c.id: i for i, c in enumerate(self.chunks)}
-        near = [self._row[cid] for cid, _ in self.ann(vec, k) if cid in self._row]
-        rows = np.union1d(np.asarray(near, dtype=np.int64), top_indices(bm, None, k))
-        with one_blas_thread():
-            out = np.full(len(self.chunks), median_sample(self.embeddings, vec), np.float32)
-            out[rows] = self.embeddings[rows] @ vec
-        return out
+        if self._ann_side is None:
+            self._ann_side = AnnSide(self.chunks, self.embeddings)
+        return self._ann_side.cosines(self.ann, vec, bm, k)
 
     def doc_max(self, score: np.ndarray) -> np.ndarray:
         """The best score of each article, indexed by article number."""
@@ -325,7 +317,8 @@ class HybridIndex:
         dense = self._dense_many([query, *sub_texts], cfg, bm)
         text = fuse(bm, dense[0], w)
         bonus = self._bonus(qa.source_names, qa.date_values, cfg.source_boost, cfg.date_boost)
-        facets = [_Facet("main", text.copy() if bonus is None else bonus.added_to(text))]
+        # Without a bonus the main facet shares text's array: neither is changed after this.
+        facets = [_Facet("main", text if bonus is None else bonus.added_to(text))]
         named: Bonus | None = None
         for j, sub in enumerate(subs):
             sub_bm = self.bm25_scores(sub.text) if w > 0 else bm

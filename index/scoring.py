@@ -60,13 +60,6 @@ def one_blas_thread() -> Any:
     return _BLAS.limit(limits=1, user_api="blas") if _BLAS else contextlib.nullcontext()
 
 
-def median_sample(embeddings: np.ndarray, vec: np.ndarray) -> float:
-    """The median cosine of the corpus to vec, as scale_median estimates it."""
-    if not len(embeddings):
-        return 0.0
-    return float(np.median(embeddings[_strided(len(embeddings))] @ vec))
-
-
 def scale_median(x: np.ndarray) -> np.ndarray:
     """Cosines rescaled so the median chunk is 0 and the best is 1 (clipped below 0)."""
     if x.size == 0:
@@ -75,7 +68,9 @@ def scale_median(x: np.ndarray) -> np.ndarray:
     lo = float(np.median(x[_strided(x.size)]))
     if hi <= lo:
         return np.zeros_like(x)
-    return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+    out = x - lo  # one array, then in place: the values of np.clip((x - lo) / (hi - lo), 0, 1)
+    out /= hi - lo
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 # From this many scores on, top_indices first keeps the scores at or above a threshold read
