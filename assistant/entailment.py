@@ -124,8 +124,16 @@ def _overlap(claim_words: set[str], sent_words: set[str]) -> int:
 
 def _clauses(claim: str) -> list[str]:
     parts = [p for p in _CLAUSE_RE.split(claim) if p and p.strip()]
-    ok = [p for p in parts if len(content_words(p)) >= 3]
-    return ok if len(ok) == len(parts) and len(ok) > 1 else [claim]
+    # A short tail (", according to Bloomberg") goes with the clause before it rather than
+    # keeping the claim whole.
+    merged: list[str] = []
+    for p in parts:
+        if merged and len(content_words(p)) < 3 and p is parts[-1]:
+            merged[-1] = f"{merged[-1]}, {p}"
+        else:
+            merged.append(p)
+    ok = [p for p in merged if len(content_words(p)) >= 3]
+    return ok if len(ok) == len(merged) and len(ok) > 1 else [claim]
 
 
 # Nouns by which a sentence names its subject through the one before ("the company said").

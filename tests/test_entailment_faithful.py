@@ -189,3 +189,21 @@ def test_a_merged_claim_s_number_may_come_from_the_next_sentence_that_states_it(
     assert contradictions(claim, ctx) == []
     # A number of another thing in the sentence before is still not this one's.
     assert contradictions("The new model squeezes a 60-inch OLED screen into the same space.", ctx)
+
+
+def test_a_merged_claim_with_an_attribution_tail_is_read_clause_by_clause() -> None:
+    ctx = Context(
+        "In 2021, JPMorgan Chase eliminated fees for overdrafts that were under $50. The new "
+        "policy still led to an increase in revenue from overdraft fees, which rose 3% in 2022, "
+        "according to Bloomberg."
+    )
+    claim = (
+        "JPMorgan Chase eliminated fees for overdrafts under $50 in 2021, yet its overdraft "
+        "fee revenue still rose 3% in 2022, according to Bloomberg."
+    )
+    assert contradictions(claim, ctx) == []
+    swapped = (
+        "JPMorgan Chase eliminated fees for overdrafts under $50 in 2022, yet its overdraft "
+        "fee revenue still rose 3% in 2021, according to Bloomberg."
+    )
+    assert contradictions(swapped, ctx)
