@@ -207,3 +207,14 @@ def test_a_merged_claim_with_an_attribution_tail_is_read_clause_by_clause() -> N
         "fee revenue still rose 3% in 2021, according to Bloomberg."
     )
     assert contradictions(swapped, ctx)
+
+
+def test_a_hyphenated_pair_of_names_stands_in_the_passage_name_by_name() -> None:
+    check = CitationChecker(None)
+    passage = "Peskov rejected reports of a phone call between Trump and Putin as pure fiction."
+    assert check.support(
+        "Peskov rejected the reports of a Trump-Putin call as fiction.", passage
+    ).ok
+    assert not check.support(
+        "Peskov rejected the reports of a Trump-Xi call as fiction.", passage
+    ).ok
