@@ -14,6 +14,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from index import quiet_blas_threads
+
+quiet_blas_threads()  # before numpy loads OpenBLAS (index/__init__.py says why)
+
 if TYPE_CHECKING:
     from assistant.answer import REFUSAL, Answer, Citation, RefusalReason
     from assistant.conversations import ConversationStore

@@ -10,6 +10,7 @@ The chunked and embedded corpus is cached once under $ASSISTANT_HOME/bench-cache
 question, query embedding included (unless --memo-queries), with torch on one thread.
 """
 
+# ruff: noqa: E402  (numpy is imported after quiet_blas_threads, which must come first)
 from __future__ import annotations
 
 import argparse
@@ -25,9 +26,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from index import quiet_blas_threads
+
+quiet_blas_threads()  # before numpy loads OpenBLAS, as the product's entry points do
+
+import numpy as np
 
 from assistant.retrieval_metrics import METRIC_NAMES, RetrievalScores
 from index.chunking import Chunk, chunk_article

@@ -18,6 +18,7 @@ up to --catalog-max, the catalog on disk and the process start-up (catalog -> re
         --chroma-dir /tmp/scale-chroma
 """
 
+# ruff: noqa: E402  (numpy is imported after quiet_blas_threads, which must come first)
 from __future__ import annotations
 
 import argparse
@@ -32,17 +33,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.multihop_retrieval import load_corpus_index, load_queries  # noqa: E402
-from index.catalog import Catalog  # noqa: E402
-from index.chunking import Chunk  # noqa: E402
-from index.embeddings import bundled_embedder  # noqa: E402
-from index.lexicon import Lexicon, TermCounts  # noqa: E402
-from index.retrieval import HybridIndex, RetrievalConfig  # noqa: E402
+from index import quiet_blas_threads
+
+quiet_blas_threads()  # before numpy loads OpenBLAS, as the product's entry points do
+
+import numpy as np
+
+from benchmarks.multihop_retrieval import load_corpus_index, load_queries
+from index.catalog import Catalog
+from index.chunking import Chunk
+from index.embeddings import bundled_embedder
+from index.lexicon import Lexicon, TermCounts
+from index.retrieval import HybridIndex, RetrievalConfig
 
 _SENT = re.compile(r"(?<=[.!?])\s+")
 
