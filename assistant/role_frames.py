@@ -17,8 +17,10 @@ comma-free stretch, as subjects.py reads it) into frames, one per verb:
 - the mode: irrealis where a modal ("will", "could") or an infinitive marker governs the verb.
 
 Rules built on them: `role_cross` (the claim gives a party the other role of the same verb
-than the passage does) and `tense_overclaim` (the claim states as done what the passage has
-only as possible, future or intended), in assistant/modality.py.
+than the passage does, or the same noun owned by another name), `possessor_swap` (a thing
+keeps its owner: "FTX's comments" where "Zhao's comments"), and, in assistant/modality.py,
+`tense_overclaim` (the claim states as done what the passage has only as possible, future
+or intended).
 """
 
 from __future__ import annotations
