@@ -251,7 +251,9 @@ def run_e2e(probes: list[Probe], entailment: bool = True) -> list[tuple[Probe, b
                 code = ans.refusal_reason.code if ans.refusal_reason else None
                 lost[
                     "not retrieved" if p.id in misses
-                    else f"declined before generation ({code})" if not ans.dropped_sentences
+                    # the answer step declined: before generation, or after the check kept
+                    # the sentence (the answer-type gate)
+                    else f"declined ({code})" if not ans.dropped_sentences
                     and ans.refused
                     else "dropped by the check"
                 ] += 1  # fmt: skip

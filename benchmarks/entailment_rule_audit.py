@@ -34,6 +34,7 @@ RULES = [
     "_number_owner", "_number_predicate", "_quotes", "_temporal", "polarity", "attachment",
     "verb_numbers", "roles", "subject_swap", "attribution", "hedges", "intent",
     "restriction", "blame", "ranks", "admission", "price", "slot_opposites", "negation_heads",
+    "role_cross", "possessor_swap", "tense_overclaim", "evidence_overclaim",
 ]  # fmt: skip
 # Reasons contradictions() writes itself, and sub-rules told apart by their wording.
 _INLINE = [
