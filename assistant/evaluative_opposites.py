@@ -24,7 +24,6 @@ rules' question.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import lru_cache
 from importlib.resources import files
 
@@ -32,6 +31,7 @@ from assistant import lexicon
 from assistant.relations import NEG_CUES
 from assistant.slot_opposites import opposed, slots
 from assistant.text import STOPWORDS
+from assistant.wordnet_files import POS_FILES, wordnet_files
 
 STRONG = 1.25  # |valence| a word needs to count as clearly polar (VADER rates -4..4)
 MIN_NEAR = 2  # distinct rated WordNet neighbours a word without its own rating needs
@@ -43,90 +43,38 @@ SENSES = {"n": 1, "v": 3, "a": 3, "s": 3, "r": 2}  # most frequent senses read p
 # is another: "unemployment increased" and "worsened" say the same.
 AXES = (("increase", "rise"), ("improve",))
 _CONTEST = 33  # WordNet's lexicographer file verb.competition ("win", "defeat", "beat")
-_POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 
 
-class _WordNet:
-    """The parts of WordNet this rule reads: a lemma's senses, a synset's members, pointers
-    (similar to "&", antonym "!", hypernym "@") and lexicographer file. Read on demand: a
-    synset's key is its byte offset in the data file and the index files are sorted, as
-    WordNet lays them out for random access (parsing all four files cost 2.3 s a process)."""
-
-    def __init__(self) -> None:
-        root = lexicon.WORDNET_DIR
-        self.index: dict[str, bytes] = {}
-        self.data: dict[str, bytes] = {}
-        for p, name in _POS_FILES.items():
-            if (root / f"data.{name}").exists():
-                self.index[p] = (root / f"index.{name}").read_bytes()
-                self.data[p] = (root / f"data.{name}").read_bytes()
-
-    def _index_line(self, p: str, lemma: str) -> list[str]:
-        """The index entry of a lemma (binary search over the sorted lines), split."""
-        text, key = self.index.get(p, b""), lemma.encode("latin-1", "replace")
-        lo, hi = 0, len(text)
-        while lo < hi:  # lo: the first line whose lemma is not below key
-            start = text.rfind(b"\n", 0, (lo + hi) // 2) + 1
-            end = text.find(b"\n", start)
-            end = len(text) if end < 0 else end
-            if text[start : start + 1] == b" " or text[start:end].split(b" ", 1)[0] < key:
-                lo = end + 1
-            else:
-                hi = start
-        line = text[lo : text.find(b"\n", lo)]
-        return line.decode("latin-1").split() if line.split(b" ", 1)[0] == key else []
-
-    @lru_cache(maxsize=65536)  # noqa: B019 (one instance per process)
-    def synsets(self, lemma: str) -> list[str]:
-        """The lemma's most frequent senses, SENSES[pos] of each part of speech."""
-        out = []
-        for p in _POS_FILES:
-            f = self._index_line(p, lemma)
-            if f:
-                n_ptr, n_sense = int(f[3]), int(f[2])
-                # adjectives: satellites ("s") and heads share the index.adj entry
-                limit = max(SENSES[p], SENSES["s"]) if p == "a" else SENSES[p]
-                out += [f"{p}:{o}" for o in f[4 + n_ptr + 2 :][:n_sense][:limit]]
-        return out
-
-    @lru_cache(maxsize=65536)  # noqa: B019
-    def synset(self, key: str) -> tuple[int, tuple[str, ...], dict[str, frozenset[str]]]:
-        """(lexicographer file, member lemmas, pointers by symbol) of a synset key."""
-        p, off = key.split(":")
-        data = self.data.get(p, b"")
-        end = data.find(b"\n", int(off))
-        head = data[int(off) : end].decode("latin-1").split(" | ", 1)[0].split()
-        n_words = int(head[3], 16)
-        members = tuple(head[4 + 2 * i].lower().split("(")[0] for i in range(n_words))
-        ptrs: dict[str, set[str]] = defaultdict(set)
-        i = 4 + 2 * n_words
-        for j in range(int(head[i])):
-            symbol, target, tpos = head[i + 1 + 4 * j : i + 4 + 4 * j]
-            if symbol in ("&", "!", "@"):
-                ptrs[symbol].add(f"{'a' if tpos == 's' else tpos}:{target}")
-        return int(head[1]), members, {k: frozenset(v) for k, v in ptrs.items()}
-
-    def members(self, key: str) -> tuple[str, ...]:
-        return self.synset(key)[1]
-
-    def ptrs(self, key: str, symbol: str) -> frozenset[str]:
-        return self.synset(key)[2].get(symbol, frozenset())
-
-    def lexfile(self, key: str) -> int:
-        return self.synset(key)[0]
-
-    def up(self, key: str, levels: int) -> set[str]:
-        seen = {key}
-        frontier = {key}
-        for _ in range(levels):
-            frontier = {h for s in frontier for h in self.ptrs(s, "@")} - seen
-            seen |= frontier
-        return seen
+@lru_cache(maxsize=65536)
+def _synsets(lemma: str) -> list[str]:
+    """The lemma's most frequent senses, SENSES[pos] of each part of speech (adjective
+    satellites, "s", share index.adj with their heads)."""
+    wn = wordnet_files()
+    out: list[str] = []
+    for p in POS_FILES:
+        out += wn.senses(p, lemma, max(SENSES[p], SENSES["s"]) if p == "a" else SENSES[p])
+    return out
 
 
-@lru_cache(maxsize=1)
-def _wordnet() -> _WordNet:
-    return _WordNet()
+def _ptrs(key: str, symbol: str) -> frozenset[str]:
+    return wordnet_files().synset(key).ptrs.get(symbol, frozenset())
+
+
+def _members(key: str) -> tuple[str, ...]:
+    return wordnet_files().synset(key).members
+
+
+def _lexfile(key: str) -> int:
+    return wordnet_files().synset(key).lexfile
+
+
+def _up(key: str, levels: int) -> set[str]:
+    seen = {key}
+    frontier = {key}
+    for _ in range(levels):
+        frontier = {h for s in frontier for h in _ptrs(s, "@")} - seen
+        seen |= frontier
+    return seen
 
 
 @lru_cache(maxsize=1)
@@ -168,18 +116,17 @@ def valence(word: str) -> float:
     own = next((vader[f] for f in forms if f in vader), 0.0)
     if abs(own) >= STRONG:
         return own
-    wn = _wordnet()
     found: dict[str, float] = {}
     for f in _forms(w):
         # Adjective clusters only: their "similar to" links join words of one rating, while
         # a noun's or a verb's synonyms carry other senses' ratings ("respectively" took
         # +1.4 from "severally", "coding" -1.6 from a verb sense).
-        for key in (k for k in wn.synsets(f) if k[0] == "a"):
-            near = {key} | wn.ptrs(key, "&")
+        for key in (k for k in _synsets(f) if k[0] == "a"):
+            near = {key} | _ptrs(key, "&")
             for k in near:
-                found |= {m: vader[m] for m in wn.members(k) if m != f and m in vader}
-            for k in {a for s in near for a in wn.ptrs(s, "!")}:
-                found |= {f"!{m}": -vader[m] for m in wn.members(k) if m in vader}
+                found |= {m: vader[m] for m in _members(k) if m != f and m in vader}
+            for k in {a for s in near for a in _ptrs(s, "!")}:
+                found |= {f"!{m}": -vader[m] for m in _members(k) if m in vader}
     rated = list(found.values())
     if len(rated) < MIN_NEAR:
         return own  # one neighbour is one sense, often not the one news means ("overall")
@@ -195,16 +142,15 @@ def _axes() -> list[tuple[frozenset[str], frozenset[str]]]:
     """(up, down) synsets of each axis of change: the first two verb senses of its AXES
     words that WordNet opposes (rise.v.01 / descend.v.01, not arise.v.03 / sit_down.v.01),
     with their antonyms."""
-    wn = _wordnet()
     out = []
     for words in AXES:
         ups = [
             k
             for word in words
-            for k in [k for k in wn.synsets(word) if k[0] == "v"][:2]
-            if wn.ptrs(k, "!")
+            for k in [k for k in _synsets(word) if k[0] == "v"][:2]
+            if _ptrs(k, "!")
         ]
-        downs = {a for k in ups for a in wn.ptrs(k, "!")}
+        downs = {a for k in ups for a in _ptrs(k, "!")}
         out.append((frozenset(ups), frozenset(downs)))
     return out
 
@@ -213,12 +159,11 @@ def _axes() -> list[tuple[frozenset[str], frozenset[str]]]:
 def direction(word: str) -> tuple[int, ...]:
     """Per axis of change, +1 where the word's verb senses reach only its up side, -1 only
     its down side, 0 otherwise."""
-    wn = _wordnet()
     reach: set[str] = set()
     for f in _forms(word.lower()):
-        for key in wn.synsets(f):
+        for key in _synsets(f):
             if key[0] == "v":
-                reach |= wn.up(key, HOPS)
+                reach |= _up(key, HOPS)
     out = []
     for ups, downs in _axes():
         u, d = bool(reach & ups), bool(reach & downs)
@@ -228,10 +173,9 @@ def direction(word: str) -> tuple[int, ...]:
 
 def _contest(word: str) -> bool:
     """Whether the word's first verb sense is a verb of contest ("won", "defeated")."""
-    wn = _wordnet()
     for f in lexicon.base_forms(word.lower()):
-        verbs = [k for k in wn.synsets(f) if k[0] == "v"]
-        if verbs and wn.lexfile(verbs[0]) == _CONTEST:
+        verbs = [k for k in _synsets(f) if k[0] == "v"]
+        if verbs and _lexfile(verbs[0]) == _CONTEST:
             return True
     return False
 
@@ -292,29 +236,27 @@ def _adjective_antonyms(a: list[str], b: list[str]) -> bool:
     """Whether an adjective sense of a word of one run is WordNet's antonym of a head
     adjective sense of the other's ("first" / "last"). A satellite opposes the other side's
     head only, as in lexicon.py: two satellites of opposed heads can be near-synonyms."""
-    wn = _wordnet()
 
     def senses(run: list[str]) -> set[str]:
-        return {k for t in run for f in lexicon.base_forms(t) for k in wn.synsets(f) if k[0] == "a"}
+        return {k for t in run for f in lexicon.base_forms(t) for k in _synsets(f) if k[0] == "a"}
 
     sa, sb = senses(a), senses(b)
-    opp_a = {x for k in sa for x in wn.ptrs(k, "!")}
-    opp_b = {x for k in sb for x in wn.ptrs(k, "!")}
+    opp_a = {x for k in sa for x in _ptrs(k, "!")}
+    opp_b = {x for k in sb for x in _ptrs(k, "!")}
     return bool(opp_a & sb or opp_b & sa)
 
 
 def _shared_sense(a: list[str], b: list[str]) -> bool:
     """Whether a sense of one run's words is a sense, or a hypernym within HOPS levels, of a
     sense of the other's."""
-    wn = _wordnet()
 
     def reach(run: list[str], levels: int) -> set[str]:
         return {
             h
             for t in run
             for f in lexicon.base_forms(t)
-            for k in wn.synsets(f)
-            for h in wn.up(k, levels)
+            for k in _synsets(f)
+            for h in _up(k, levels)
         }
 
     own_a, own_b = reach(a, 0), reach(b, 0)

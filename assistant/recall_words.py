@@ -27,6 +27,7 @@ from functools import lru_cache
 from assistant import lexicon
 from assistant.relations import _NUMBER_WORD, number_values
 from assistant.text import STOPWORDS, content_words, stem, words
+from assistant.wordnet_files import wordnet_files
 
 NOUN_SENSES = 2  # a noun's most frequent senses only: rare ones join unrelated words
 # Units a number is written with: "dollars" where the passage has "$", "per cent" for "%".
@@ -79,12 +80,28 @@ def _singular(word: str) -> str:
     return re.sub(r"(?<=[^s])s$", "", word)
 
 
+@lru_cache(maxsize=16384)
 def _related(lemma: str) -> set[str]:
-    return _graph()[0].get(lemma, set())
+    """The other single-word lemmas of a noun's NOUN_SENSES most frequent senses."""
+    wn = wordnet_files()
+    own = {m for key in wn.senses("n", lemma, NOUN_SENSES) for m in wn.synset(key).members}
+    return {w for w in own if "_" not in w and w != lemma}
 
 
+@lru_cache(maxsize=16384)
 def _pertains(lemma: str) -> set[str]:
-    return _graph()[1].get(lemma, set())
+    """The nouns an adjective's most frequent sense pertains to (WordNet's lexical
+    pertainym pointers: "russian" -> russia), single words only."""
+    wn = wordnet_files()
+    out: set[str] = set()
+    for key in wn.senses("a", lemma, 1):
+        own = wn.synset(key).members
+        pos_in = own.index(lemma) + 1 if lemma in own else 0
+        for src, target, tgt in wn.synset(key).pertainyms:
+            targets = wn.synset(target).members
+            if src in (0, pos_in) and 0 < tgt <= len(targets):
+                out.add(targets[tgt - 1])
+    return {w for w in out if "_" not in w}
 
 
 def name_forms(name: str) -> set[str]:
@@ -95,57 +112,13 @@ def name_forms(name: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _demonyms() -> dict[str, set[str]]:
+    """Noun stems with the stems of the adjectives that pertain to them: only the adjectives
+    whose most frequent sense has a pertainym pointer are read."""
+    wn = wordnet_files()
     out: dict[str, set[str]] = defaultdict(set)
-    for adj, nouns in _graph()[1].items():
-        for n in nouns:
-            out[stem(n)].add(stem(adj))
+    pointing = wn.with_pointer("a", "\\")
+    for adj, first in wn.lemmas("a"):
+        if first in pointing and "_" not in adj:
+            for n in _pertains(adj):
+                out[stem(n)].add(stem(adj))
     return dict(out)
-
-
-@lru_cache(maxsize=1)
-def _graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """(related lemmas by lemma, the nouns an adjective pertains to), single words only."""
-    root = lexicon.WORDNET_DIR
-    related: dict[str, set[str]] = defaultdict(set)
-    pertains: dict[str, set[str]] = defaultdict(set)
-    if not (root / "data.noun").exists():
-        return {}, {}
-    synsets: dict[str, list[str]] = {}
-    pointers: dict[str, list[tuple[str, str, str]]] = {}
-    for pos in ("noun", "adj"):
-        p = pos[0]
-        for line in (root / f"data.{pos}").read_text(encoding="latin-1").splitlines():
-            if line.startswith(" "):
-                continue
-            head = line.split(" | ", 1)[0].split()
-            key, n_words = f"{p}:{head[0]}", int(head[3], 16)
-            synsets[key] = [re.sub(r"\(.*\)$", "", head[4 + 2 * i].lower()) for i in range(n_words)]
-            i = 4 + 2 * n_words
-            ptrs = []
-            for j in range(int(head[i])):
-                symbol, target, tpos, srctgt = head[i + 1 + 4 * j : i + 5 + 4 * j]
-                tkey = f"{'a' if tpos == 's' else tpos}:{target}"
-                ptrs.append((symbol, tkey, srctgt))
-            pointers[key] = ptrs
-    for pos, senses in (("noun", NOUN_SENSES), ("adj", 1)):
-        p = pos[0]
-        for line in (root / f"index.{pos}").read_text(encoding="latin-1").splitlines():
-            if line.startswith(" "):
-                continue
-            f = line.split()
-            lemma, n_sense, n_ptr = f[0], int(f[2]), int(f[3])
-            if "_" in lemma:
-                continue
-            for off in f[4 + n_ptr + 2 :][:n_sense][:senses]:
-                key = f"{p}:{off}"
-                own = synsets.get(key, [])
-                pos_in = own.index(lemma) + 1 if lemma in own else 0
-                if p == "n":
-                    related[lemma].update(own)
-                for symbol, tkey, srctgt in pointers.get(key, []):
-                    src, tgt = int(srctgt[:2], 16), int(srctgt[2:], 16)
-                    targets = synsets.get(tkey, [])
-                    if symbol == "\\" and src in (0, pos_in) and 0 < tgt <= len(targets):
-                        pertains[lemma].add(targets[tgt - 1])  # russian -> russia
-    single = {k: {w for w in v if "_" not in w and w != k} for k, v in related.items()}
-    return single, {k: {w for w in v if "_" not in w} for k, v in pertains.items()}
