@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import lexicon
+from assistant.wordnet_files import wordnet_files
 
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 # A headline segment: the text between a sentence start or a colon and the next colon.
@@ -137,32 +138,20 @@ class NameWords:
         return 0
 
 
-@lru_cache(maxsize=1)
-def _lowercase_lemmas() -> frozenset[str]:
-    """WordNet's one-word lemmas of any part of speech that it writes lower-case ("winner",
-    "check", "champion"; not "India" or "European"); empty without the WordNet files
-    (assistant/lexicon.py says where they are read)."""
-    out: set[str] = set()
-    for name in ("noun", "verb", "adj", "adv"):
-        path = lexicon.WORDNET_DIR / f"data.{name}"
-        if not path.exists():
-            continue
-        for line in path.read_text(encoding="latin-1").splitlines():
-            if line.startswith(" "):
-                continue
-            head = line.split(" ", 4 + 2 * int(line.split(" ", 4)[3], 16))
-            for i in range(int(head[3], 16)):
-                word = re.sub(r"\(.*\)$", "", head[4 + 2 * i])
-                if word.islower() and "_" not in word:
-                    out.add(word)
-    return frozenset(out)
-
-
 def _dictionary_word(word: str) -> bool:
     """Whether WordNet writes the word, in one of its base forms, lower-case."""
     low = word.lower()
     forms = lexicon.base_forms(low) | ({low[:-1]} if low.endswith("s") else set())
-    return bool(forms & _lowercase_lemmas())
+    return any(_written_lower(f) for f in forms)
+
+
+@lru_cache(maxsize=65536)
+def _written_lower(form: str) -> bool:
+    """Whether WordNet has the form as a one-word lemma it writes lower-case ("winner",
+    "check", "champion"; not "India" or "European"); False without the WordNet files
+    (assistant/lexicon.py says where they are read). Read on demand (assistant.wordnet_files):
+    parsing every data file for the whole set cost ~1.4 s a process."""
+    return wordnet_files().written_lower(form)
 
 
 def _name_shaped(word: str) -> bool:

@@ -20,6 +20,7 @@ POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 class Synset:
     lexfile: int  # the lexicographer file's number (verb.competition is 33)
     members: tuple[str, ...]  # lower-cased lemmas, adjective markers such as "(a)" dropped
+    spellings: tuple[str, ...]  # the same as WordNet writes them ("India", "check")
     ptrs: dict[str, frozenset[str]]  # synset keys by pointer symbol ("!", "&", "@", ...)
     # Lexical pertainym pointers ("\\"): (source word number, 0 = the whole synset; target
     # synset key; target word number).
@@ -72,7 +73,7 @@ class WordNetFiles:
         end = data.find(b"\n", int(off))
         head = data[int(off) : end].decode("latin-1").split(" | ", 1)[0].split()
         n_words = int(head[3], 16)
-        members = tuple(re.sub(r"\(.*\)$", "", head[4 + 2 * i].lower()) for i in range(n_words))
+        spellings = tuple(_unmarked(head[4 + 2 * i]) for i in range(n_words))
         ptrs: dict[str, set[str]] = defaultdict(set)
         pertainyms = []
         i = 4 + 2 * n_words
@@ -83,7 +84,21 @@ class WordNetFiles:
             if symbol == "\\":
                 pertainyms.append((int(srctgt[:2], 16), tkey, int(srctgt[2:], 16)))
         frozen = {k: frozenset(v) for k, v in ptrs.items()}
-        return Synset(int(head[1]), members, frozen, tuple(pertainyms))
+        members = tuple(w.lower() for w in spellings)
+        return Synset(int(head[1]), members, spellings, frozen, tuple(pertainyms))
+
+    def written_lower(self, word: str) -> bool:
+        """Whether some synset has the word as a member spelled all lower-case ("check", not
+        "India"): a member's synsets are those its lower-cased index entry lists."""
+        if not word.islower() or "_" in word:
+            return False
+        for p in POS_FILES:
+            f = self._index_line(p, word)
+            if f:
+                keys = f[4 + int(f[3]) + 2 :][: int(f[2])]
+                if any(word in self.synset(f"{p}:{k}").spellings for k in keys):
+                    return True
+        return False
 
     def with_pointer(self, p: str, symbol: str) -> set[str]:
         """Keys of the synsets of part of speech p with at least one `symbol` pointer (a scan
@@ -102,6 +117,11 @@ class WordNetFiles:
             if n_sense:
                 out.append((f[0], f"{p}:{f[4 + n_ptr + 2]}"))
         return out
+
+
+def _unmarked(member: str) -> str:
+    # An adjective's syntactic marker ("galore(ip)"): as re.sub(r"\(.*\)$", "", member).
+    return member[: member.index("(")] if member.endswith(")") and "(" in member else member
 
 
 @lru_cache(maxsize=1)
