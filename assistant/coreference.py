@@ -22,8 +22,9 @@ from functools import lru_cache
 
 from assistant import lexicon
 from assistant.relations import TEMPORAL_NAMES, _speakers, follow, is_name, tokens
-from assistant.slot_opposites import _graph
+from assistant.slot_opposites import parents
 from assistant.text import STOPWORDS, stem
+from assistant.wordnet_files import wordnet_files
 
 # WordNet 3.0 noun synsets a party descends from: person.n.01, organization.n.01,
 # social_group.n.01 (offsets in data.noun).
@@ -37,17 +38,15 @@ SENSES = 1  # the most frequent noun sense only: "panel" is a sheet before it is
 @lru_cache(maxsize=4096)
 def is_role_noun(word: str) -> bool:
     """Whether the word's most frequent noun sense is a person, organisation or group."""
-    senses, parents, _ = _graph()
-    if not senses:
-        return False
+    wn = wordnet_files()
     low = word.lower()
     for base in {*lexicon.base_forms(low), low[:-1] if low.endswith("s") else low}:
-        frontier = set([s for s in senses.get(base, ()) if s.startswith("n:")][:SENSES])
+        frontier = set(wn.senses("n", base, SENSES))
         seen = set(frontier)
         while frontier:
             if frontier & _PARTY_ROOTS:
                 return True
-            frontier = {p for s in frontier for p in parents.get(s, ())} - seen
+            frontier = {p for s in frontier for p in parents(s)} - seen
             seen |= frontier
     return False
 

@@ -20,7 +20,6 @@ so a paraphrase that reorders the sentence or tells it from the other side ("Tot
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -28,6 +27,7 @@ from functools import lru_cache
 from assistant import lexicon
 from assistant.relations import NEG_CUES, tokens
 from assistant.text import STOPWORDS
+from assistant.wordnet_files import wordnet_files
 
 HOPS = 2  # hypernym levels: deeper reaches "change" / "stay", which oppose almost anything
 # Senses read per lemma, most frequent first (WordNet's order), and hypernym levels per part
@@ -36,43 +36,24 @@ HOPS = 2  # hypernym levels: deeper reaches "change" / "stay", which oppose almo
 SENSES = {"v": 4, "n": 2}
 LEVELS = {"v": HOPS, "n": 0}
 SLOT_MAX = 3  # tokens on either side of a substitution
-_POS = ("verb", "noun")
+_POS = ("v", "n")
 
 
-@lru_cache(maxsize=1)
-def _graph() -> tuple[dict[str, list[str]], dict[str, set[str]], dict[str, set[str]]]:
-    """(synsets by lemma, hypernyms by synset, antonym synsets by synset), verbs and nouns;
-    synset keys are "<pos>:<offset>"."""
-    senses: dict[str, list[str]] = defaultdict(list)
-    parents: dict[str, set[str]] = defaultdict(set)
-    antonyms: dict[str, set[str]] = defaultdict(set)
-    root = lexicon.WORDNET_DIR
-    if not (root / "data.verb").exists():
-        return {}, {}, {}
-    for pos in _POS:
-        p = pos[0]
-        for line in (root / f"index.{pos}").read_text(encoding="latin-1").splitlines():
-            if line.startswith(" "):
-                continue
-            f = line.split()
-            n_ptr = int(f[3])
-            n_sense = int(f[2])
-            offsets = f[4 + n_ptr + 2 :][:n_sense]
-            senses[f[0]].extend(f"{p}:{o}" for o in offsets[: SENSES[p]])
-        for line in (root / f"data.{pos}").read_text(encoding="latin-1").splitlines():
-            if line.startswith(" "):
-                continue
-            head = line.split(" | ", 1)[0].split()
-            key, n_words = f"{p}:{head[0]}", int(head[3], 16)
-            i = 4 + 2 * n_words
-            for j in range(int(head[i])):
-                symbol, target, tpos = head[i + 1 + 4 * j : i + 4 + 4 * j]
-                tkey = f"{tpos[0] if tpos != 's' else 'a'}:{target}"
-                if symbol in ("@", "@i"):
-                    parents[key].add(tkey)
-                elif symbol == "!":
-                    antonyms[key].add(tkey)
-    return dict(senses), dict(parents), dict(antonyms)
+def senses(lemma: str) -> tuple[str, ...]:
+    """The lemma's verb and noun synsets, SENSES[pos] of each, verbs first; keys are
+    "<pos>:<offset>" (assistant.wordnet_files reads them on demand)."""
+    wn = wordnet_files()
+    return tuple(k for pos in _POS for k in wn.senses(pos, lemma, SENSES[pos]))
+
+
+def parents(key: str) -> frozenset[str]:
+    """A synset's hypernyms, instance hypernyms included."""
+    ptrs = wordnet_files().synset(key).ptrs
+    return ptrs.get("@", frozenset()) | ptrs.get("@i", frozenset())
+
+
+def _antonyms(key: str) -> frozenset[str]:
+    return wordnet_files().synset(key).ptrs.get("!", frozenset())
 
 
 _BARE = NEG_CUES | {"yet", "longer", "still", "ever"}
@@ -99,16 +80,15 @@ def _lemmas(phrase: list[str], before: str = "") -> set[str]:
 def _reach(lemma: str) -> frozenset[str]:
     """The lemma's verb and noun synsets (nouns only for "n:<lemma>") and their hypernyms,
     LEVELS[pos] levels up."""
-    senses, parents, _ = _graph()
     noun_only = lemma.startswith("n:")
     seen: set[str] = set()
-    for sense in senses.get(lemma.removeprefix("n:"), ()):
+    for sense in senses(lemma.removeprefix("n:")):
         if noun_only and not sense.startswith("n:"):
             continue
         frontier = {sense}
         seen |= frontier
         for _ in range(LEVELS[sense[0]]):
-            frontier = {p for s in frontier for p in parents.get(s, ())} - seen
+            frontier = {p for s in frontier for p in parents(s)} - seen
             seen |= frontier
     return frozenset(seen)
 
@@ -119,17 +99,16 @@ def opposed(
     """A lemma of run a and one of run b that WordNet opposes (through their hypernyms), or
     None. Runs that share a sense, or where one's sense is the other's hypernym, are a
     paraphrase whatever else their other senses oppose."""
-    _, _, antonyms = _graph()
-    if not antonyms:
+    if not wordnet_files().available():
         return None
     la, lb = _lemmas(a, before_a), _lemmas(b, before_b)
     if {x.removeprefix("n:") for x in la} & {y.removeprefix("n:") for y in lb}:
         return None  # the same word stands on both sides: the slot did not change meaning
-    own_a = {s for x in la for s in _reach(x) if s in _graph()[0].get(x.removeprefix("n:"), ())}
+    own_a = {s for x in la for s in _reach(x) if s in senses(x.removeprefix("n:"))}
     if any(_reach(y) & own_a for y in lb):
         return None  # a sense in common (or one a hypernym of the other): a paraphrase
     for x in sorted(la):
-        opp = {t for s in _reach(x) for t in antonyms.get(s, ())}
+        opp = {t for s in _reach(x) for t in _antonyms(s)}
         y = next((y for y in sorted(lb) if _reach(y) & opp), None)
         if y:
             return x.removeprefix("n:"), y.removeprefix("n:")
